@@ -1,0 +1,38 @@
+/* Shared live connection: Socket.IO with the page's credentials, reconnecting by itself. */
+(function () {
+  "use strict";
+
+  function text(id, key) {
+    var el = document.querySelector("#" + id + " [data-" + (id === "phase-names" || id === "phase-texts" ? "phase" : "text") + "='" + key + "']");
+    return el ? el.textContent : "";
+  }
+
+  function setConnection(state) {
+    var el = document.getElementById("connection");
+    if (!el) { return; }
+    el.textContent = state === "online" ? "" : text("ui-texts", state);
+    el.dataset.state = state;
+  }
+
+  function updateCounts(root, counts) {
+    var values = { total: counts.total, away: counts.away };
+    counts.municipalities.forEach(function (m) { values["m-" + m.code] = m.count; });
+    counts.backgrounds.forEach(function (b) { values["b-" + b.code] = b.count; });
+    root.querySelectorAll("[data-count]").forEach(function (el) {
+      var v = values[el.dataset.count];
+      if (v !== undefined && el.textContent !== String(v)) { el.textContent = String(v); }
+    });
+    root.querySelectorAll("[data-count-away-wrap]").forEach(function (el) { el.hidden = !counts.away; });
+  }
+
+  function connect(auth, handlers) {
+    var socket = io({ auth: auth, transports: ["polling", "websocket"] });
+    socket.on("connect", function () { setConnection("online"); document.body.dataset.live = "connected"; });
+    socket.on("disconnect", function () { setConnection("offline"); document.body.dataset.live = "disconnected"; });
+    socket.on("connect_error", function () { setConnection("offline"); });
+    Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
+    return socket;
+  }
+
+  window.Paja = { connect: connect, text: text, updateCounts: updateCounts };
+})();

@@ -1,0 +1,63 @@
+"""Settings read from environment variables, with safe defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SECRET_KEY, else a random key generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        instance.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance / 'paja.sqlite3'}"
+    if url.startswith("postgres://"):  # Heroku-style URLs
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def from_env(overrides: dict | None = None) -> dict:
+    """Build the app's configuration; `overrides` (tests) win over the environment."""
+    overrides = dict(overrides or {})
+    instance = Path(overrides.get("INSTANCE_PATH") or os.environ.get("PAJA_INSTANCE") or DEFAULT_INSTANCE)
+    base_url = (os.environ.get("PAJA_BASE_URL") or "").rstrip("/")
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": overrides.get("DATABASE_URL") or _database_url(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "PAJA_BASE_URL": base_url or None,
+        "PAJA_ASYNC_MODE": os.environ.get("PAJA_ASYNC_MODE") or None,
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "LANGUAGES": ("fi", "sv", "en"),
+        # Behind HTTPS the cookies get Secure and the __Host- prefix.
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "__Host-paja" if base_url.startswith("https://") else "paja",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # absolute limit of a facilitator login
+        "FACILITATOR_IDLE_SECONDS": 3 * 3600,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
+        "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
+        "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
+        "TESTING": False,
+    }
+    config.update(overrides)
+    return config

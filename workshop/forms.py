@@ -1,0 +1,168 @@
+"""WTForms forms: validation with translated messages for every HTTP form."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateTimeLocalField, EmailField, PasswordField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField,
+)
+from wtforms.validators import (
+    Email, EqualTo, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError,
+)
+
+from . import municipalities
+from .labels import BACKGROUND_LABELS
+from .sessions import ThemeSpec
+
+NO_CONTROL_CHARS = Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", message=_l("Remove control characters."))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email.")), Length(max=254)],
+                       filters=[strip])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
+                                                         Length(max=200)])
+
+
+class SetupForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[InputRequired(_l("Enter your name.")), Length(max=120),
+                                                    NO_CONTROL_CHARS], filters=[strip])
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email.")), Length(max=254),
+                                                Email(_l("Enter a valid email address."))], filters=[strip])
+    password = PasswordField(_l("Password (at least 10 characters)"), validators=[
+        InputRequired(_l("Choose a password.")),
+        Length(min=10, max=200, message=_l("The password must be 10–200 characters long."))])
+    password2 = PasswordField(_l("Password again"), validators=[
+        EqualTo("password", message=_l("The passwords do not match."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Workshop code"), validators=[
+        InputRequired(_l("Enter the 6-digit code.")),
+        Regexp(r"^\d{6}$", message=_l("The code has 6 digits."))],
+        filters=[lambda v: re.sub(r"\s", "", v) if isinstance(v, str) else v])
+
+
+class ChoiceField(RadioField):
+    """A radio group whose unknown value gets the same clear message as a missing one."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _label in self.choices}:
+            raise StopValidation(self.validators[0].message)
+
+
+class JoinForm(FlaskForm):
+    municipality = ChoiceField(_l("Municipality"), validators=[InputRequired(_l("Choose your municipality."))])
+    background = ChoiceField(_l("Background"), choices=list(BACKGROUND_LABELS.items()),
+                            validators=[InputRequired(_l("Choose your background."))])
+    first_name = StringField(_l("First name (optional)"), validators=[
+        Optional(), Length(max=60, message=_l("At most 60 characters.")), NO_CONTROL_CHARS], filters=[strip])
+    organisation = StringField(_l("Organisation (optional)"), validators=[
+        Optional(), Length(max=120, message=_l("At most 120 characters.")), NO_CONTROL_CHARS], filters=[strip])
+    is_contact_person = BooleanField(_l("I am my municipality's NGO contact person"))
+
+    def __init__(self, *args, municipality_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = list(municipality_choices)
+
+
+def parse_themes(text: str) -> list[ThemeSpec]:
+    """One theme per line; its questions on the following lines, each starting with '-'."""
+    themes: list[ThemeSpec] = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line[0] in "-–*•":
+            question = line[1:].strip()
+            if not themes:
+                raise ValueError(_l("Write the theme before its questions."))
+            if question:
+                themes[-1].questions.append(question)
+        else:
+            themes.append(ThemeSpec(line))
+    return themes
+
+
+def format_themes(themes: list[ThemeSpec]) -> str:
+    lines = []
+    for t in themes:
+        lines.append(t.title)
+        lines.extend(f"- {q}" for q in t.questions)
+    return "\n".join(lines)
+
+
+AGENDA_LINE = re.compile(r"^(?P<title>.*?)[\s,;:–—-]*(?P<min>\d{1,3})\s*(min|minuuttia|minuter|minutes)?\.?$",
+                         re.IGNORECASE)
+
+
+def parse_agenda(text: str) -> list[tuple[str, int]]:
+    """One agenda item per line: title, then minutes (e.g. 'Info and panel 50 min')."""
+    items = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        m = AGENDA_LINE.match(line)
+        if not m or not m.group("title").strip():
+            raise ValueError(_l("Each agenda line needs a title and minutes, e.g. “Group work 90 min”."))
+        minutes = int(m.group("min"))
+        if not 1 <= minutes <= 600:
+            raise ValueError(_l("Minutes must be between 1 and 600."))
+        items.append((m.group("title").strip(), minutes))
+    return items
+
+
+def format_agenda(agenda: list[tuple[str, int]]) -> str:
+    return "\n".join(f"{title} {minutes} min" for title, minutes in agenda)
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(_l("Give the workshop a title.")),
+                                                 Length(max=200), NO_CONTROL_CHARS], filters=[strip])
+    starts_at = DateTimeLocalField(_l("Date and time"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional()])
+    host_municipality = SelectField(_l("Host municipality"), validators=[
+        InputRequired(_l("Choose the host municipality."))])
+    municipalities = SelectMultipleField(_l("Participating municipalities"))
+    themes = TextAreaField(_l("Themes and questions"), validators=[Length(max=20000), NO_CONTROL_CHARS])
+    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), NO_CONTROL_CHARS])
+
+    def __init__(self, *args, lang="fi", **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(m.code, m.name(lang)) for m in municipalities.all_municipalities(lang)]
+        self.host_municipality.choices = [("", _l("Choose…"))] + choices
+        self.municipalities.choices = choices
+
+    def validate_municipalities(self, field):
+        if len(field.data or []) > 10:
+            raise ValidationError(_l("Choose at most 10 municipalities."))
+
+    def validate_themes(self, field):
+        try:
+            self.parsed_themes = parse_themes(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc.args[0])) from None
+        for t in self.parsed_themes:
+            if len(t.title) > 200 or any(len(q) > 500 for q in t.questions):
+                raise ValidationError(_l("A theme can have 200 and a question 500 characters at most."))
+
+    def validate_agenda(self, field):
+        try:
+            self.parsed_agenda = parse_agenda(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc.args[0])) from None
+        if any(len(t) > 200 for t, _m in self.parsed_agenda):
+            raise ValidationError(_l("An agenda item can have 200 characters at most."))
+
+    @property
+    def starts_at_value(self) -> datetime | None:
+        return self.starts_at.data
