@@ -27,8 +27,6 @@ def _database_url(instance: Path) -> str:
     if not url:
         instance.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{instance / 'paja.sqlite3'}"
-    if url.startswith("postgres://"):  # Heroku-style URLs
-        url = "postgresql://" + url[len("postgres://"):]
     return url
 
 

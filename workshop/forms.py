@@ -7,11 +7,26 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateTimeLocalField, EmailField, PasswordField, RadioField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    Email, EqualTo, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
 )
 
 from . import municipalities
@@ -51,17 +66,21 @@ class CodeForm(FlaskForm):
         filters=[lambda v: re.sub(r"\s", "", v) if isinstance(v, str) else v])
 
 
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class ChoiceField(RadioField):
     """A radio group whose unknown value gets the same clear message as a missing one."""
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.validators[0].message)
 
 
 class JoinForm(FlaskForm):
     municipality = ChoiceField(_l("Municipality"), validators=[InputRequired(_l("Choose your municipality."))])
-    background = ChoiceField(_l("Background"), choices=list(BACKGROUND_LABELS.items()),
+    background = ChoiceField(_l("Background"), choices=choices(BACKGROUND_LABELS.items()),
                             validators=[InputRequired(_l("Choose your background."))])
     first_name = StringField(_l("First name (optional)"), validators=[
         Optional(), Length(max=60, message=_l("At most 60 characters.")), NO_CONTROL_CHARS], filters=[strip])
@@ -71,7 +90,7 @@ class JoinForm(FlaskForm):
 
     def __init__(self, *args, municipality_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality.choices = list(municipality_choices)
+        self.municipality.choices = choices(municipality_choices)
 
 
 def parse_themes(text: str) -> list[ThemeSpec]:
@@ -138,9 +157,9 @@ class SessionForm(FlaskForm):
 
     def __init__(self, *args, lang="fi", **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(m.code, m.name(lang)) for m in municipalities.all_municipalities(lang)]
-        self.host_municipality.choices = [("", _l("Choose…"))] + choices
-        self.municipalities.choices = choices
+        options = choices((m.code, m.name(lang)) for m in municipalities.all_municipalities(lang))
+        self.host_municipality.choices = [SelectChoice("", _l("Choose…"))] + options
+        self.municipalities.choices = options
 
     def validate_municipalities(self, field):
         if len(field.data or []) > 10:

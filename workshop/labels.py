@@ -43,6 +43,7 @@ LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 def municipality_label(code: str, lang: str) -> str:
     from flask_babel import gettext
+
     from . import municipalities
     if code == "other":
         return gettext("Other municipality")

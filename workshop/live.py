@@ -24,11 +24,14 @@ class Conn:
     facilitator_id: int | None = None
 
 
-_conns: dict[str, Conn] = {}  # this process's sockets: sid → who
-
-
 def init_app(app) -> None:
-    """Handlers are registered on the module-level socketio at import; nothing per app."""
+    """Handlers are registered on the module-level socketio at import; the app keeps its sockets."""
+    app.extensions["paja_conns"] = {}
+
+
+def _conns() -> dict[str, Conn]:
+    """This process's sockets of this app: sid → who."""
+    return current_app.extensions["paja_conns"]
 
 
 def participant_cookie_name(session_id: int) -> str:
@@ -78,7 +81,7 @@ def close_facilitator_sockets(facilitator_id: int) -> None:
     """At logout the facilitator's open pages lose their live connection at once."""
     room = f"fac{facilitator_id}"
     socketio.emit("logged_out", {}, to=room)
-    for sid, conn in list(_conns.items()):
+    for sid, conn in list(_conns().items()):
         if conn.facilitator_id == facilitator_id:
             socketio.server.disconnect(sid, namespace="/")
 
@@ -115,7 +118,7 @@ def on_connect(auth=None):
     conn = _authenticate(auth)
     if conn is None:
         return False  # refused: no valid participant, screen or facilitator credential
-    _conns[request.sid] = conn
+    _conns()[request.sid] = conn
     db = get_db()
     session = db.get(Session, conn.session_id)
     if conn.role == "participant":
@@ -141,10 +144,10 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    conn = _conns.pop(request.sid, None)
+    conn = _conns().pop(request.sid, None)
     if conn is None or conn.role != "participant":
         return
-    if any(c.participant_id == conn.participant_id for c in _conns.values()):
+    if any(c.participant_id == conn.participant_id for c in _conns().values()):
         return  # another tab or phone of the same participant is still here
     from .models import Participant
     db = get_db()
@@ -170,7 +173,7 @@ def _announce_away(app, session_id: int, participant_id: int) -> None:
 @socketio.on("ping_here")
 def on_ping_here(*_args):
     """Phones say they are still here; the answer carries the current phase."""
-    conn = _conns.get(request.sid)
+    conn = _conns().get(request.sid)
     if conn is None:
         return {"ok": False}
     session = get_db().get(Session, conn.session_id)

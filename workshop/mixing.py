@@ -24,10 +24,15 @@ Rounds = Sequence[Sequence[Sequence[int]]]
 # Local search stops after this many passes even if it still finds improvements; in practice it
 # converges in a handful, this only bounds the worst case.
 MAX_PASSES = 30
-# Small populations get several independent constructions and keep the best: cheap there, and it
-# gets the search out of the local optima that small, tightly constrained cases have.
-MAX_ATTEMPTS = 8
-ATTEMPT_BUDGET = 600  # attempts = ATTEMPT_BUDGET // n, clamped to 1..MAX_ATTEMPTS
+# Kicks of the iterated local search: KICK_BUDGET // n of them (at least MIN_KICKS), so small
+# events, where swap-optima are most often not optimal, get many and large ones few; the search
+# also stops after PATIENCE kicks in a row that did not make the grouping strictly better.
+KICK_BUDGET = 8000
+MIN_KICKS = 10
+PATIENCE = 60
+# At most this many swap evaluations per mix() call (about 1 µs each): realistic events need a
+# small fraction of it; it caps the time for unusual ones, such as a few very large groups.
+EVALUATION_BUDGET = 150_000
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,9 @@ def _met_pairs(earlier_rounds: Rounds) -> set[tuple[int, int]]:
     return pairs
 
 
-def _codes(values: Sequence[object]) -> tuple[list[int], int]:
+def _codes(values: Sequence[str]) -> tuple[list[int], int]:
     """Replace values by small integers (in sorted value order, so codes are deterministic)."""
-    table = {value: code for code, value in enumerate(sorted(set(values)))}  # type: ignore[type-var]
+    table = {value: code for code, value in enumerate(sorted(set(values)))}
     return [table[value] for value in values], len(table)
 
 
@@ -149,10 +154,7 @@ def _encode(people: list[Person], earlier_rounds: Rounds) -> _Problem:
 
     # Only organisations with two or more people present can clash; the rest need no counters.
     org_keys = [_organisation_key(p.organisation) for p in people]
-    sizes: dict[str, int] = {}
-    for key in org_keys:
-        if key is not None:
-            sizes[key] = sizes.get(key, 0) + 1
+    sizes = _tally(key for key in org_keys if key is not None)
     shared = sorted(key for key, size in sizes.items() if size > 1)
     org_code = {key: code for code, key in enumerate(shared)}
     organisation = [org_code.get(key, -1) if key is not None else -1 for key in org_keys]
@@ -226,8 +228,9 @@ class _State:
       5. pairs who already sat together in an earlier round
     """
 
-    def __init__(self, problem: _Problem, groups: list[list[int]]):
+    def __init__(self, problem: _Problem, groups: list[list[int]], budget: int):
         self.problem = problem
+        self.budget = budget  # swap evaluations left; bounds the running time deterministically
         self.members = [list(group) for group in groups]
         self.where = [0] * problem.n
         self.municipalities = [[0] * problem.municipality_count for _ in groups]
@@ -258,10 +261,10 @@ class _State:
     # -- rating ------------------------------------------------------------------------------
 
     def cost(self) -> tuple[int, ...]:
-        missing = sum(len(group) - sum(1 for c in counts if c) for group, counts in zip(self.members, self.municipalities))
+        distinct = sum(1 for counts in self.municipalities for c in counts if c)
         repeated = sum(self.met_in[i].get(self.where[i], 0) for i in range(self.problem.n)) // 2
         return (
-            missing,
+            self.problem.n - distinct,
             sum(_pairs(c) for counts in self.municipalities for c in counts),
             sum(_pairs(c) for counts in self.backgrounds for c in counts),
             sum(_pairs(c) for c in self.contacts),
@@ -362,24 +365,94 @@ class _State:
 
     # -- local search ------------------------------------------------------------------------
 
-    def improve(self, rng: random.Random) -> None:
-        """Swap pairs between groups while a swap lowers the cost; at most MAX_PASSES passes.
+    def improve(self, rng: random.Random, focus: Iterable[int] | None = None) -> list[tuple[int, int]]:
+        """Swap pairs between groups while a swap lowers the cost; returns the swaps made.
 
-        A swap can only help if p's side or q's side is negative on some level, so each pass
-        only starts from people who could gain by leaving ("troubled"), and only looks at groups
-        where they could gain. Every improving swap has a troubled member, so a pass that finds
-        nothing proves a swap-optimum.
+        A swap can only help if p's side or q's side is negative on some level, so only people
+        who could gain by leaving their group ("troubled") start a scan, and only over groups
+        where they could gain. Every improving swap has a troubled member, so a full pass that
+        finds nothing proves a swap-optimum.
+
+        Passes after the first only rescan the people a swap affected (members of both groups,
+        and whom the two movers met before); with no ``focus`` (everyone), a full pass confirms
+        the end. Bounded by MAX_PASSES and the evaluation budget.
         """
-        order = list(range(self.problem.n))
+        log: list[tuple[int, int]] = []
+        everyone = list(range(self.problem.n))
+        pending = everyone if focus is None else sorted(set(focus))
         for _ in range(MAX_PASSES):
-            rng.shuffle(order)
-            minima = self._minima()
-            improved = False
-            for p in order:
-                if self._troubled(p, minima) and self._improve_person(p, rng):
-                    improved = True
-            if not improved:
+            touched = self._pass(pending, rng, log)
+            if touched:
+                pending = sorted(touched)
+            elif focus is None and len(pending) < len(everyone):
+                pending = everyone
+            else:
+                break
+        return log
+
+    def _pass(self, people: list[int], rng: random.Random, log: list[tuple[int, int]]) -> set[int]:
+        """One improvement pass over people, in random order; returns who the swaps affected."""
+        order = list(people)
+        rng.shuffle(order)
+        minima = self._minima()
+        touched: set[int] = set()
+        for p in order:
+            if self.budget <= 0:
+                break
+            if not self._troubled(p, minima):
+                continue
+            q = self._improving_partner(p, rng)
+            if q is not None:
+                self.swap(p, q)
+                log.append((p, q))
+                touched.update(self._affected(p, q))
+        return touched
+
+    def _affected(self, p: int, q: int) -> list[int]:
+        """Whose swap options a swap of p and q changed: both groups, and whom p and q met."""
+        return [*self.members[self.where[p]], *self.members[self.where[q]], *self.problem.met[p], *self.problem.met[q]]
+
+    def undo(self, log: list[tuple[int, int]]) -> None:
+        for p, q in reversed(log):
+            self.swap(p, q)  # a swap is its own inverse
+
+    def perturb(self, rng: random.Random, kicks: int, patience: int) -> None:
+        """Iterated local search: kick a troubled person into another group, improve around the
+        kick, and keep the result unless it is worse. Escapes swap-optima (common in small events)."""
+        best, bound = self.cost(), self.lower_bound()
+        stale = 0
+        for _ in range(kicks):
+            if best == bound or stale >= patience or self.budget <= 0:
+                return  # provably optimal, no progress for long, or out of budget
+            kick = self._random_kick(rng)
+            if kick is None:
                 return
+            self.swap(*kick)
+            log = [kick, *self.improve(rng, focus=self._affected(*kick))]
+            cost = self.cost()
+            stale = 0 if cost < best else stale + 1
+            if cost <= best:  # equal cost is accepted too: it lets the search drift along plateaus
+                best = cost
+            else:
+                self.undo(log)
+
+    def _random_kick(self, rng: random.Random) -> tuple[int, int] | None:
+        """A random troubled person and a random partner from another group; half of the time
+        one of the same municipality, which keeps the top goal intact so the search explores the
+        lower ones instead of just undoing the kick."""
+        minima = self._minima()
+        troubled = [p for p in range(self.problem.n) if self._troubled(p, minima)]
+        if not troubled:
+            return None
+        p = rng.choice(troubled)
+        municipality, g = self.problem.municipality[p], self.where[p]
+        others = [q for q in range(self.problem.n) if self.where[q] != g]
+        if not others:
+            return None
+        neighbours = [q for q in others if self.problem.municipality[q] == municipality]
+        if neighbours and rng.random() < 0.5:
+            return p, rng.choice(neighbours)
+        return p, rng.choice(others)
 
     def _minima(self) -> tuple[list[int], list[int], int, list[int]]:
         def column_minima(rows: list[list[int]], width: int) -> list[int]:
@@ -398,8 +471,9 @@ class _State:
         problem, g = self.problem, self.where[p]
         min_municipality, min_background, min_contacts, min_organisation = minima
         a = problem.municipality[p]
-        here = self.municipalities[g][a]
-        if here >= min_municipality[a] + 2 or (here >= 2 and min_municipality[a] == 0):
+        # (Leaving fills a missing municipality elsewhere only if some group has 0 and here ≥ 2,
+        # which this covers too.)
+        if self.municipalities[g][a] >= min_municipality[a] + 2:
             return True
         b = problem.background[p]
         if self.backgrounds[g][b] >= min_background[b] + 2:
@@ -415,8 +489,7 @@ class _State:
         """Could p's side be negative when p moves from g to h (the per-group form of _troubled)?"""
         problem = self.problem
         a = problem.municipality[p]
-        here, there = self.municipalities[g][a], self.municipalities[h][a]
-        if there <= here - 2 or (there == 0 and here >= 2):
+        if self.municipalities[h][a] <= self.municipalities[g][a] - 2:
             return True
         b = problem.background[p]
         if self.backgrounds[h][b] <= self.backgrounds[g][b] - 2:
@@ -430,8 +503,8 @@ class _State:
         # Equal counts can still gain when p swaps with someone it met (they leave h).
         return met_here > 0 and self.met_in[p].get(h, 0) <= met_here
 
-    def _improve_person(self, p: int, rng: random.Random) -> bool:
-        """Make the first improving swap of p, scanning groups from a random start."""
+    def _improving_partner(self, p: int, rng: random.Random) -> int | None:
+        """The first q whose swap with p lowers the cost, scanning groups from a random start."""
         groups = len(self.members)
         g = self.where[p]
         start = rng.randrange(groups)
@@ -439,11 +512,12 @@ class _State:
             h = (start + step) % groups
             if h == g or not self._could_gain(p, g, h):
                 continue
-            for q in self.members[h]:
+            members = self.members[h]
+            self.budget -= len(members)
+            for q in members:
                 if self.swap_delta(p, q) < 0:
-                    self.swap(p, q)
-                    return True
-        return False
+                    return q
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -477,17 +551,10 @@ def _deal(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[
 
 
 def _mix_indices(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[int]]:
-    best: _State | None = None
-    attempts = max(1, min(MAX_ATTEMPTS, ATTEMPT_BUDGET // max(problem.n, 1)))
-    for _ in range(attempts):
-        state = _State(problem, _deal(problem, sizes, rng))
-        state.improve(rng)
-        if best is None or state.cost() < best.cost():
-            best = state
-        if best.cost() == best.lower_bound():
-            break  # provably optimal, no attempt can beat it
-    assert best is not None
-    return best.members
+    state = _State(problem, _deal(problem, sizes, rng), EVALUATION_BUDGET)
+    state.improve(rng)
+    state.perturb(rng, kicks=max(MIN_KICKS, KICK_BUDGET // problem.n), patience=PATIENCE)
+    return state.members
 
 
 def _as_ids(problem: _Problem, groups: list[list[int]]) -> Groups:
@@ -691,27 +758,46 @@ class Score:
         )
 
 
+def _ceil_div(numerator: int, denominator: int) -> int:
+    return -(-numerator // denominator)
+
+
+def _tally(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
 def _excess(groups: list[list[Person]], attribute: str) -> int:
-    totals: dict[str, int] = {}
-    for group in groups:
-        for person in group:
-            value = getattr(person, attribute)
-            totals[value] = totals.get(value, 0) + 1
+    """People beyond their category's even share ceil(T / G) in their group."""
+    totals = _tally(getattr(person, attribute) for group in groups for person in group)
     excess = 0
     for group in groups:
-        counts: dict[str, int] = {}
-        for person in group:
-            value = getattr(person, attribute)
-            counts[value] = counts.get(value, 0) + 1
-        excess += sum(max(0, count - -(-totals[value] // len(groups))) for value, count in counts.items())
+        counts = _tally(getattr(person, attribute) for person in group)
+        excess += sum(max(0, count - _ceil_div(totals[value], len(groups))) for value, count in counts.items())
     return excess
 
 
-def score(
-    groups: Sequence[Sequence[int]], people: Mapping[int, Person] | Iterable[Person], earlier_rounds: Rounds = ()
-) -> Score:
-    """Rate any grouping of ids (see Score for the measures)."""
-    by_id = _people_by_id(people)
+def _organisation_clashes(groups: list[list[Person]]) -> int:
+    clashes = 0
+    for group in groups:
+        keys = (_organisation_key(person.organisation) for person in group)
+        clashes += sum(_pairs(count) for count in _tally(key for key in keys if key is not None).values())
+    return clashes
+
+
+def _repeated_pairs(groups: list[list[Person]], earlier_rounds: Rounds) -> int:
+    met = _met_pairs(earlier_rounds)
+    repeated = 0
+    for group in groups:
+        ids = sorted(person.id for person in group)
+        repeated += sum((first, second) in met for k, first in enumerate(ids) for second in ids[k + 1 :])
+    return repeated
+
+
+def _members(groups: Sequence[Sequence[int]], by_id: Mapping[int, Person]) -> list[list[Person]]:
+    """The non-empty groups as people; every id must be known and in one group only."""
     seen: set[int] = set()
     members: list[list[Person]] = []
     for group in groups:
@@ -723,45 +809,35 @@ def score(
             seen.add(i)
         if group:
             members.append([by_id[i] for i in group])
-    n, count = len(seen), len(members)
-    if not count:
-        return Score(0, 1.0, 0.0, 0, 0, 1.0, 1.0, 0, 0)
+    return members
 
-    distinct = [len({p.municipality for p in group}) for group in members]
-    municipality_totals: dict[str, int] = {}
-    for group in members:
-        for person in group:
-            municipality_totals[person.municipality] = municipality_totals.get(person.municipality, 0) + 1
+
+def score(
+    groups: Sequence[Sequence[int]], people: Mapping[int, Person] | Iterable[Person], earlier_rounds: Rounds = ()
+) -> Score:
+    """Rate any grouping of ids (see Score for the measures)."""
+    members = _members(groups, _people_by_id(people))
+    if not members:
+        return Score(0, 1.0, 0.0, 0, 0, 1.0, 1.0, 0, 0)
+    n, count = sum(len(group) for group in members), len(members)
+
+    distinct = sum(len({person.municipality for person in group}) for group in members)
+    municipality_totals = _tally(person.municipality for group in members for person in group)
     best = _best_distinct([len(group) for group in members], municipality_totals.values())
 
-    contact_people = sum(p.is_contact_person for group in members for p in group)
-    with_contact = sum(any(p.is_contact_person for p in group) for group in members)
+    contact_people = sum(person.is_contact_person for group in members for person in group)
+    with_contact = sum(any(person.is_contact_person for person in group) for group in members)
     contact_target = min(count, contact_people)
-
-    clashes = 0
-    for group in members:
-        orgs: dict[str, int] = {}
-        for person in group:
-            key = _organisation_key(person.organisation)
-            if key is not None:
-                orgs[key] = orgs.get(key, 0) + 1
-        clashes += sum(_pairs(c) for c in orgs.values())
-
-    met = _met_pairs(earlier_rounds)
-    repeated = 0
-    for group in members:
-        ids = sorted(p.id for p in group)
-        repeated += sum((a, b) in met for k, a in enumerate(ids) for b in ids[k + 1 :])
 
     background_excess = _excess(members, "background")
     return Score(
         groups=count,
-        municipality_diversity=sum(distinct) / best,
-        mean_municipalities=sum(distinct) / count,
+        municipality_diversity=distinct / best,
+        mean_municipalities=distinct / count,
         municipality_excess=_excess(members, "municipality"),
         background_excess=background_excess,
         background_balance=1 - background_excess / n,
         contact_spread=with_contact / contact_target if contact_target else 1.0,
-        organisation_clashes=clashes,
-        repeated_pairs=repeated,
+        organisation_clashes=_organisation_clashes(members),
+        repeated_pairs=_repeated_pairs(members, earlier_rounds),
     )

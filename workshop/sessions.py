@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session as DB
 
 from . import municipalities
 from .models import (
-    BACKGROUNDS, OTHER_MUNICIPALITY, PHASES, AgendaItem, Participant, Question, Session,
-    SessionMunicipality, Theme, utcnow,
+    BACKGROUNDS,
+    OTHER_MUNICIPALITY,
+    PHASES,
+    AgendaItem,
+    Participant,
+    Question,
+    Session,
+    SessionMunicipality,
+    Theme,
+    utcnow,
 )
 
 JOIN_CODE_RE = re.compile(r"^\d{6}$")
@@ -75,6 +83,9 @@ def create_session(db: DB, facilitator_id: int, spec: SessionSpec) -> Session:
 
 
 def update_session(db: DB, session: Session, spec: SessionSpec) -> Session:
+    # Old rows go first, so unique (session, municipality) pairs can be written again.
+    session.municipalities, session.themes, session.agenda = [], [], []
+    db.flush()
     _apply_spec(session, spec)
     bump(session)
     db.commit()

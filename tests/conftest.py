@@ -1,0 +1,176 @@
+"""Shared fixtures: app on a fresh SQLite file, clients, CLI runner, and a real server process."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid  # noqa: E402
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from workshop import create_app
+from workshop.cli import upgrade_database
+from workshop.db import normalise_url
+
+from .helpers import AuthActions
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SECRET_KEY": "test-secret-key",
+        "PAJA_ASYNC_MODE": "threading",
+        "AWAY_AFTER_SECONDS": 0.3,
+    })
+    with app.app_context():
+        upgrade_database()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """run.py in a subprocess, on loopback, with its own instance folder."""
+
+    def __init__(self, instance: Path, mode: str = "eventlet", env: dict | None = None):
+        self.instance = instance
+        self.mode = mode
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "PAJA_INSTANCE": str(instance), "PAJA_HOST": "127.0.0.1",
+                    "PAJA_PORT": str(self.port), "PAJA_ASYNC_MODE": mode, "PAJA_AWAY_AFTER": "2",
+                    **(env or {})}
+        self.env.pop("PAJA_BASE_URL", None) if "PAJA_BASE_URL" not in (env or {}) else None
+        self.proc = None
+        self.log = instance / f"server-{self.port}.log"
+
+    def flask(self, *args) -> str:
+        out = subprocess.run([sys.executable, "-m", "flask", "--app", "workshop", "paja", *args],
+                             env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    def start(self):
+        with open(self.log, "w") as log:  # the child keeps its own copy of the file descriptor
+            self.proc = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=self.env,
+                                         stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def server_factory(tmp_path_factory):
+    started = []
+
+    def make(mode="eventlet", env=None):
+        srv = ServerProcess(tmp_path_factory.mktemp("srv"), mode, env)
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
+
+
+def require_chromium():
+    """Browser tests run for real in CI; on a laptop without Debian's chromium they skip."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        if IN_CI:
+            pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+    return "/usr/bin/chromium"
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL database for one test; required when CI=true, skipped otherwise."""
+    base = os.environ.get("PAJA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg2  # noqa: F401
+        admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # no server or driver on this laptop
+        admin = None
+        if IN_CI:
+            pytest.fail(f"CI=true but PostgreSQL is not reachable at {base}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {base} ({exc.__class__.__name__}); set CI=true to require it")
+    name = f"paja_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+
+
+@pytest.fixture
+def redis_url():
+    """Redis for the Socket.IO message queue; required when CI=true, skipped otherwise."""
+    url = os.environ.get("PAJA_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+        client.close()
+    except Exception as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true but Redis is not reachable at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url} ({exc.__class__.__name__}); set CI=true to require it")
+    return url

@@ -1,0 +1,58 @@
+"""Factories and small helpers so tests read as stories."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from workshop import auth, sessions
+from workshop.db import get_db
+from workshop.sessions import JoinData, SessionSpec, ThemeSpec
+
+PASSWORD = "correct horse battery"
+
+
+def gen_facilitator(app, email="fasilitaattori@example.fi", name="Fasilitaattori"):
+    with app.app_context():
+        return auth.create_facilitator(get_db(), email, name, PASSWORD)
+
+
+def gen_session(app, facilitator_id, title="Itä-Lapin paja", municipalities=("320", "583", "732")):
+    spec = SessionSpec(
+        title=title, starts_at=datetime(2026, 12, 1, 17, 30), host_municipality=municipalities[0],
+        municipalities=list(municipalities),
+        themes=[ThemeSpec("Osaaminen", ["Mihin keskitytään ensin?"])],
+        agenda=[("Info", 50), ("Ryhmätyö", 90)])
+    with app.app_context():
+        return sessions.create_session(get_db(), facilitator_id, spec)
+
+
+def gen_participant(app, session, municipality=None, background="ngo", first_name=None):
+    with app.app_context():
+        db = get_db()
+        s = db.get(type(session), session.id)
+        return sessions.join(db, s, JoinData(municipality or s.municipalities[0].code, background, first_name))
+
+
+def csrf_token(html: str) -> str:
+    m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert m, "page has no CSRF token"
+    return m.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email="fasilitaattori@example.fi", password=PASSWORD):
+        token = csrf_token(self.client.get("/login").get_data(as_text=True))
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def logout(self):
+        token = csrf_token(self.client.get("/f/").get_data(as_text=True))
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+def post_form(client, url, data):
+    """GET the page for its CSRF token, then POST the form like a browser would."""
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
