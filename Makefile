@@ -25,5 +25,8 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/mixing.py
 
+translations: $(STAMP)
+	$(PY) scripts/translations.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -217,6 +217,40 @@ def report(n: int, shares: list[float]) -> float:
     return sum(times)
 
 
+TIGHT_CASES = [(5, 1), (5, 2), (5, 3), (7, 1), (7, 2), (7, 3), (7, 4), (7, 5)]  # (k, earlier rounds)
+TIGHT_SEEDS = range(5)
+
+
+def tight_report() -> None:
+    """Tight events: k * k people, one of each of k municipalities and k backgrounds, in k groups
+    of k, so every group must hold everyone's municipality and background (a Latin square). The
+    earlier rounds are the squares (m + a * b) mod k, a = 1, 2, ...: mutually orthogonal for a
+    prime k, so a next round without repeated pairs exists (until a = k - 1)."""
+    print("Tight events (k*k people, groups of k, the earlier rounds mutually orthogonal Latin squares, so a")
+    print(f"next round with 0 repeated pairs exists); seeds {TIGHT_SEEDS.start}-{TIGHT_SEEDS.stop - 1}:")
+    for k, rounds in TIGHT_CASES:
+        people = [Person(i + 1, f"kunta {i % k}", f"tausta {i // k}") for i in range(k * k)]
+        earlier = []
+        for a in range(1, rounds + 1):
+            groups: list[list[int]] = [[] for _ in range(k)]
+            for i in range(k * k):
+                groups[(i % k + a * (i // k)) % k].append(i + 1)
+            earlier.append(groups)
+        repeats, times, kept = [], [], True
+        for seed in TIGHT_SEEDS:
+            start = time.perf_counter()
+            groups = mix(people, group_size=k, earlier_rounds=earlier, seed=seed)
+            times.append((time.perf_counter() - start) * 1000)
+            rating = score(groups, people, earlier)
+            kept = kept and rating.municipality_excess == 0 and rating.background_excess == 0
+            repeats.append(rating.repeated_pairs)
+        print(
+            f"  k={k}, after {rounds} round{'s' if rounds > 1 else ''}: repeated pairs {repeats}"
+            f"{'' if kept else ' (HIGHER GOALS BROKEN)'}, median {statistics.median(times):.0f} ms per round"
+        )
+    print()
+
+
 def main() -> None:
     print(f"Mixing benchmark: group size {GROUP_SIZE}, {ROUNDS} rounds, each round with the earlier ones as")
     print(f"history. 'random' is the mean of {RANDOM_SEEDS} random assignments with the same sizes (each scored")
@@ -232,6 +266,7 @@ def main() -> None:
         total = report(n, shares)
         if n == 500:
             total_500 = total
+    tight_report()
     verdict = "OK" if total_500 <= TARGET_MS else "TOO SLOW"
     print(f"500 participants x {ROUNDS} rounds: {total_500:.1f} ms (target {TARGET_MS:.0f} ms): {verdict}")
 

@@ -34,7 +34,8 @@ def decode_qr(png: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".png") as fh:
         fh.write(png)
         fh.flush()
-        out = subprocess.run(["zbarimg", "--raw", "-q", fh.name], capture_output=True, text=True, timeout=20)
+        out = subprocess.run(["zbarimg", "--raw", "-q", fh.name], capture_output=True, text=True, timeout=20,
+                             check=False)
     assert out.returncode == 0, f"zbarimg found no QR code (exit {out.returncode}): {out.stderr}"
     codes = out.stdout.strip().splitlines()
     assert len(codes) == 1, f"expected one QR code, zbarimg found {codes}"
@@ -45,7 +46,7 @@ class Browsing:
     """The contexts and pages of one test, watched for JS errors, CSP violations and broken assets.
 
     Use as a context manager: on an exception every open page is screenshotted to test-artifacts/,
-    and at exit all contexts are closed.
+    and at exit all contexts are closed (the `browsing` fixture does the same for a failed test).
     """
 
     def __init__(self, browser, base_url: str, name: str):
@@ -53,6 +54,7 @@ class Browsing:
         self.base_url = base_url
         self.name = re.sub(r"[^\w-]+", "_", name)
         self.problems: list[str] = []
+        self.tolerated: list[re.Pattern] = []
         self.contexts = []
         self.pages: dict[str, object] = {}
 
@@ -69,6 +71,8 @@ class Browsing:
     def _watch(self, page, label: str) -> None:
         def on_console(msg):
             text = msg.text
+            if any(p.search(text) for p in self.tolerated):
+                return
             if msg.type == "error" and not text.startswith("Failed to load resource"):
                 self.problems.append(f"[{label}] console error: {text} ({page.url})")
             elif "Refused to" in text or "securitypolicyviolation" in text:
@@ -80,9 +84,19 @@ class Browsing:
                 self.problems.append(f"[{label}] {response.status} for {response.request.resource_type} "
                                      f"{response.url}")
 
+        def on_dialog(dialog):
+            # The app never opens alert/confirm/prompt: one that opens is injected script (XSS) or a bug.
+            self.problems.append(f"[{label}] unexpected {dialog.type} dialog: {dialog.message!r} ({page.url})")
+            dialog.dismiss()
+
         page.on("console", on_console)
         page.on("pageerror", lambda exc: self.problems.append(f"[{label}] JS error: {exc} ({page.url})"))
         page.on("response", on_response)
+        page.on("dialog", on_dialog)
+
+    def tolerate(self, pattern: str) -> None:
+        """Console messages matching `pattern` are expected from now on (e.g. a phone that goes offline)."""
+        self.tolerated.append(re.compile(pattern))
 
     def assert_clean(self) -> None:
         assert not self.problems, "browser problems:\n" + "\n".join(self.problems)
@@ -102,18 +116,26 @@ class Browsing:
         page.screenshot(path=str(path), **options)
         return path
 
+    def screenshot_all(self, what: str = "failure") -> None:
+        """Full-page screenshots of every open page, for debugging a failed test."""
+        for label, page in self.pages.items():
+            if not page.is_closed():
+                with contextlib.suppress(Exception):
+                    self.screenshot(page, f"{what}-{label}", full_page=True)
+
+    def close(self) -> None:
+        for ctx in self.contexts:
+            with contextlib.suppress(Exception):
+                ctx.close()
+        self.contexts.clear()
+
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is not None:
-                for label, page in self.pages.items():
-                    if not page.is_closed():
-                        with contextlib.suppress(Exception):
-                            self.screenshot(page, f"failure-{label}", full_page=True)
+                self.screenshot_all()
         finally:
-            for ctx in self.contexts:
-                with contextlib.suppress(Exception):
-                    ctx.close()
+            self.close()
         return False

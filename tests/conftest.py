@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -109,6 +110,16 @@ class ServerProcess:
     def output(self) -> str:
         return self.log.read_text()
 
+    def create_demo(self) -> dict:
+        """`flask paja demo`: a fresh demo workshop (the demo login's password changes each time)."""
+        info = self.flask("demo")
+        return {
+            "code": re.search(r"Join code:\s+(\d{6})", info).group(1),
+            "email": re.search(r"Login:\s+(\S+) /", info).group(1),
+            "password": re.search(r"Login:\s+\S+ / (\S+)", info).group(1),
+            "screen": re.search(r"Projector:\s+(/screen/\S+)", info).group(1),
+        }
+
 
 @pytest.fixture(scope="module")
 def server_factory(tmp_path_factory):
@@ -132,6 +143,42 @@ def require_chromium():
             pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
     return "/usr/bin/chromium"
+
+
+# --- browser tests: one chromium per module, and per test a `Browsing` that watches every page ----------
+
+@pytest.fixture(scope="module")
+def chromium_path():
+    return require_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browsing(browser, server, request):
+    """The test module's `server` in chromium; console errors and CSP violations fail the test."""
+    from .browser import Browsing
+
+    failed_before = request.session.testsfailed
+    with Browsing(browser, server.url, request.node.name) as b:
+        yield b
+        # The test's own report is already counted when its fixtures are torn down.
+        if request.session.testsfailed > failed_before:
+            b.screenshot_all("failure")
+        else:
+            b.assert_clean()
 
 
 @pytest.fixture

@@ -80,3 +80,10 @@ def test_forms_require_csrf(client, app):
     response = client.post("/login", data={"email": "fasilitaattori@example.fi", "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/f/").status_code == 302
+
+
+def test_login_brute_force_is_limited(client, app, auth):
+    gen_facilitator(app)
+    statuses = [auth.login(password=f"guess {i}").status_code for i in range(9)]
+    assert statuses[:8] == [400] * 8 and statuses[8] == 429
+    assert auth.login().status_code == 429  # even the right password waits

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import CHROMIUM_ARGS, LAPTOP, PHONE, PROJECTOR, Browsing, decode_qr
-from .conftest import require_chromium
+from .browser import LAPTOP, PHONE, PROJECTOR, Browsing, decode_qr
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -21,30 +20,8 @@ SUBMIT = "main form.stack button[type=submit]"
 
 
 @pytest.fixture(scope="module")
-def chromium_path():
-    return require_chromium()
-
-
-@pytest.fixture(scope="module")
 def server(server_factory, chromium_path):
     return server_factory().start()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def browsing(browser, server, request):
-    with Browsing(browser, server.url, request.node.name) as b:
-        yield b
-        b.assert_clean()
 
 
 def phase_label(page, phase: str) -> str:
@@ -63,6 +40,14 @@ def assert_not_reloaded(page) -> None:
 
 def wait_live(page) -> None:
     expect(page.locator("body")).to_have_attribute("data-live", "connected")
+
+
+def assert_error_links_work(page) -> None:
+    """Each link in the error summary leads to an element of the form."""
+    hrefs = page.locator("#error-summary a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs, "the error summary lists no errors"
+    for href in hrefs:
+        assert page.locator(href).count() == 1, f"error summary link {href} leads nowhere"
 
 
 def create_first_facilitator(b: Browsing):
@@ -116,6 +101,7 @@ def create_session(b: Browsing, fac) -> str:
     fac.locator(SUBMIT).click()  # no title yet: the form comes back with its error, input kept
     expect(fac.locator("#title-error")).to_be_visible()
     expect(fac.locator("#muni-732")).to_be_checked()
+    assert_error_links_work(fac)
     b.check_a11y(fac, "new session with errors")
 
     fac.fill("#title", "Itä-Lapin elinvoimapaja")
@@ -137,7 +123,7 @@ def open_projector(b: Browsing, fac, server) -> tuple:
     """The projector view, on another computer (no login); returns (page, decoded join URL)."""
     code = fac.locator("strong.code").text_content().strip()
     assert re.fullmatch(r"\d{6}", code)
-    screen_href = fac.locator('a[href*="/screen/"]').get_attribute("href")
+    screen_href = fac.locator('section[aria-labelledby="join-h"] a[href*="/screen/"]').get_attribute("href")
     screen = b.new_page("projector", **PROJECTOR)
     screen.goto(screen_href)
     wait_live(screen)
@@ -166,6 +152,7 @@ def join_from_phone(b: Browsing, label: str, join_url: str, municipality: str, b
         phone.locator(SUBMIT).click()  # nothing chosen: the form shows every error
         expect(phone.locator("#error-summary")).to_be_visible()
         expect(phone.locator("#municipality-error")).to_be_visible()
+        assert_error_links_work(phone)
         b.check_a11y(phone, "join form with errors")
     phone.check(f'input[name="municipality"][value="{municipality}"]')
     phone.check(f'input[name="background"][value="{background}"]')
@@ -209,7 +196,7 @@ def test_facilitator_runs_the_lobby_and_phones_follow_live(browsing, server):
     expect(fac.locator('button[name="phase"][value="info"]')).to_have_attribute("aria-pressed", "true")
     for phone in (aino, ville):
         expect(phone.locator("#phase-title")).to_have_text(phase_label(phone, "info"))
-        expect(phone.locator('#live-root')).to_have_attribute("data-phase", "info")
+        expect(phone.locator("#live-root")).to_have_attribute("data-phase", "info")
         assert_not_reloaded(phone)
     expect(screen.locator("#current-phase")).to_have_text(phase_label(screen, "info"))
     assert_not_reloaded(screen)

@@ -101,3 +101,16 @@ def test_join_form_has_csrf(client, app):
     csrf_token(client.get(f"/{s.join_code}").get_data(as_text=True))
     assert client.post(f"/{s.join_code}", data={"municipality": "583", "background": "ngo"}).status_code == 400
     assert count_participants(app) == 0
+
+
+def test_code_guessing_is_limited_but_joining_is_not(client, app):
+    s = gen_session(app, gen_facilitator(app).id)
+    for _ in range(12):  # honest phones on one Wi-Fi address: successes never count
+        assert post_form(client, "/", {"code": s.join_code}).status_code == 302
+    wrong = "000000" if s.join_code != "000000" else "111111"
+    statuses = [post_form(client, "/", {"code": wrong}).status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    page = post_form(client, "/", {"code": s.join_code})
+    assert page.status_code == 429
+    with app.test_request_context(), force_locale("fi"):
+        assert gettext("Too many attempts") in page.get_data(as_text=True)

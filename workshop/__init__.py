@@ -5,6 +5,8 @@ import warnings
 
 from flask import Flask, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
@@ -17,6 +19,7 @@ warnings.filterwarnings("ignore", message=EVENTLET_WARNING, category=Warning)
 socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
 
 LANG_COOKIE = "paja_lang"
 
@@ -39,11 +42,15 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(config_module.ROOT / "static"))
     app.config.update(settings)
 
-    from . import cli, db, live
+    from . import cli, db, live, live_notes, live_plans  # noqa: F401  (live_* register their handlers)
+    from . import live_polls  # noqa: F401  (handlers must exist before socketio.init_app)
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(config_module.ROOT / "workshop" / "translations"))
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        limiter.reset()  # a new app (a test, a restart) starts with clean counters
     base = app.config["PAJA_BASE_URL"]
     socketio.init_app(
         app,
@@ -60,11 +67,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .auth import bp as auth_bp
     from .facilitator import bp as facilitator_bp
+    from .grouping import bp as grouping_bp
+    from .board_views import bp as board_bp
+    from .plan_views import bp as plans_bp
+    from .results import bp as results_bp
     from .main import bp as main_bp
     from .phone import bp as phone_bp
     from .screen import bp as screen_bp
-    for bp in (auth_bp, facilitator_bp, screen_bp, main_bp, phone_bp):
+    from .timer_views import bp as timer_bp
+    for bp in (auth_bp, facilitator_bp, grouping_bp, board_bp, plans_bp, results_bp, screen_bp, main_bp, phone_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(timer_bp)
+    from .polls_views import bp as polls_bp  # after phone: uses its joincode converter
+    app.register_blueprint(polls_bp)
+    from .export_views import bp as exports_bp
+    app.register_blueprint(exports_bp)
     cli.init_app(app)
 
     from .templating import init_templating

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from . import limiter
 from .db import get_db
 from .forms import LoginForm, SetupForm
 from .models import Facilitator
@@ -97,6 +98,7 @@ def setup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("8 per 15 minutes", methods=["POST"], deduct_when=lambda response: response.status_code == 400)
 def login():
     db = get_db()
     if not facilitator_exists(db):

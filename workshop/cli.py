@@ -1,4 +1,4 @@
-"""`flask paja …` commands: database upgrade, facilitator accounts, demo data."""
+"""`flask paja …` commands: database upgrade, facilitator accounts, demo data, exports and imports."""
 from __future__ import annotations
 
 import click
@@ -70,6 +70,83 @@ def demo_command():
     click.echo(f"Join code:     {info['join_code']}")
     click.echo(f"Login:         {info['email']} / {info['password']}")
     click.echo(f"Projector:     /screen/{info['screen_token']}")
+
+
+@paja.command("purge")
+@click.option("--months", type=click.IntRange(1, 600), required=True, help="Delete sessions older than this.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def purge_command(months, dry_run):
+    """Delete workshops (and all their data) older than N months."""
+    from .results import delete_session, old_sessions
+    db = get_db()
+    old = old_sessions(db, months)
+    for s in old:
+        click.echo(f"{'would delete' if dry_run else 'deleting'} {s.id}: {s.title}")
+        if not dry_run:
+            delete_session(db, s)
+    click.echo(f"{len(old)} workshop(s) {'found' if dry_run else 'deleted'}.")
+
+
+@paja.command("export")
+@click.argument("session_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "html"]), default="json",
+              show_default=True, help="csv = a zip of CSV files; html = the printable report")
+@click.option("--municipality", metavar="CODE", help="only this municipality's share (not for json)")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write; - for standard output")
+def export_command(session_id, fmt, municipality, lang, output):
+    """Export a workshop for the organiser (README: "JSON export format")."""
+    from flask_babel import force_locale
+
+    from . import exports
+    try:
+        data = exports.load_session(get_db(), session_id)
+    except LookupError:
+        raise click.ClickException(f"no workshop {session_id}") from None
+    if municipality:
+        if fmt == "json":
+            raise click.BadParameter("a JSON export is always the whole workshop", param_hint="--municipality")
+        if municipality not in data["session"]["municipalities"] + ["other"]:
+            raise click.BadParameter(f"not a municipality of this workshop: {municipality}",
+                                     param_hint="--municipality")
+        data = exports.for_municipality(data, municipality)
+    with force_locale(lang):
+        body = exports.render(data, fmt)
+    if output == "-":
+        click.get_binary_stream("stdout").write(body)
+        return
+    output = output or exports.filename(data, fmt)
+    with open(output, "wb") as fh:
+        fh.write(body)
+    click.echo(f"Wrote {output} ({len(body):,} bytes).")
+
+
+@paja.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--facilitator", "email", help="owner's email (default: the only facilitator)")
+def import_command(file, email):
+    """Import a workshop from a JSON export (new ids, join code and projector link)."""
+    from sqlalchemy import select
+
+    from . import exports
+    from .models import Facilitator
+    upgrade_database()
+    db = get_db()
+    if email:
+        owner = db.scalar(select(Facilitator).where(Facilitator.email == email.strip().lower()))
+        if owner is None:
+            raise click.BadParameter(f"no facilitator {email}", param_hint="--facilitator")
+    else:
+        owners = db.scalars(select(Facilitator).limit(2)).all()
+        if len(owners) != 1:
+            raise click.UsageError("give --facilitator EMAIL: whose workshop is this?" if owners
+                                   else "create a facilitator first (flask paja create-facilitator)")
+        owner = owners[0]
+    try:
+        session = exports.import_session(db, exports.parse_document(file.read()), owner)
+    except exports.SessionImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported workshop {session.id}: {session.title} (owner {owner.email}).")
 
 
 def init_app(app: Flask) -> None:

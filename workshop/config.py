@@ -55,6 +55,11 @@ def from_env(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
         "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
+        # Failed logins and join-code guesses are counted here; shared across workers via Redis.
+        "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (
+            os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")
+            else "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
         "TESTING": False,
     }
     config.update(overrides)

@@ -27,7 +27,13 @@ def _spec_from(form: SessionForm) -> SessionSpec:
         title=form.title.data, starts_at=form.starts_at.data,
         host_municipality=form.host_municipality.data or None,
         municipalities=form.municipalities.data or [],
-        themes=form.parsed_themes, agenda=form.parsed_agenda)
+        themes=form.parsed_themes, agenda=form.parsed_agenda,
+        series_id=int(form.series.data) if form.series.data else None)
+
+
+def _session_form() -> SessionForm:
+    from .plans import series_of
+    return SessionForm(lang=str(get_locale()), series=series_of(get_db(), current_facilitator().id))
 
 
 @bp.route("/")
@@ -40,7 +46,7 @@ def dashboard():
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @login_required
 def new_session():
-    form = SessionForm(lang=str(get_locale()))
+    form = _session_form()
     if form.validate_on_submit():
         session = sessions.create_session(get_db(), current_facilitator().id, _spec_from(form))
         flash(_("Workshop created. Its join code is %(code)s.", code=session.join_code), "success")
@@ -52,7 +58,7 @@ def new_session():
 @login_required
 def edit_session(session_id: int):
     session = _own_session(session_id)
-    form = SessionForm(lang=str(get_locale()))
+    form = _session_form()
     if request.method == "GET":
         spec = sessions.spec_of(session)
         form.title.data = spec.title
@@ -61,6 +67,7 @@ def edit_session(session_id: int):
         form.municipalities.data = spec.municipalities
         form.themes.data = format_themes(spec.themes)
         form.agenda.data = format_agenda(spec.agenda)
+        form.series.data = str(spec.series_id) if spec.series_id else ""
     elif form.validate_on_submit():
         sessions.update_session(get_db(), session, _spec_from(form))
         live.broadcast_session(session)

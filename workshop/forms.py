@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -23,6 +24,7 @@ from wtforms.validators import (
     EqualTo,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     StopValidation,
@@ -87,6 +89,7 @@ class JoinForm(FlaskForm):
     organisation = StringField(_l("Organisation (optional)"), validators=[
         Optional(), Length(max=120, message=_l("At most 120 characters.")), NO_CONTROL_CHARS], filters=[strip])
     is_contact_person = BooleanField(_l("I am my municipality's NGO contact person"))
+    names_consented = BooleanField(_l("My first name may appear in the workshop's report and exports"))
 
     def __init__(self, *args, municipality_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,11 +155,13 @@ class SessionForm(FlaskForm):
     host_municipality = SelectField(_l("Host municipality"), validators=[
         InputRequired(_l("Choose the host municipality."))])
     municipalities = SelectMultipleField(_l("Participating municipalities"))
+    series = SelectField(_l("Series (workshops of one area that follow each other up)"), validators=[Optional()])
     themes = TextAreaField(_l("Themes and questions"), validators=[Length(max=20000), NO_CONTROL_CHARS])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), NO_CONTROL_CHARS])
 
-    def __init__(self, *args, lang="fi", **kwargs):
+    def __init__(self, *args, lang="fi", series=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.series.choices = [SelectChoice("", _l("No series"))] + [SelectChoice(str(s.id), s.name) for s in series]
         options = choices((m.code, m.name(lang)) for m in municipalities.all_municipalities(lang))
         self.host_municipality.choices = [SelectChoice("", _l("Choose…"))] + options
         self.municipalities.choices = options
@@ -185,3 +190,50 @@ class SessionForm(FlaskForm):
     @property
     def starts_at_value(self) -> datetime | None:
         return self.starts_at.data
+
+
+class RoundForm(FlaskForm):
+    strategy = ChoiceField(_l("How to group"), validators=[InputRequired(_l("Choose how to group."))])
+    size_mode = ChoiceField(_l("Group size or number of groups"), validators=[
+        InputRequired(_l("Choose group size or number of groups."))])
+    size = IntegerField(_l("Number"), validators=[
+        InputRequired(_l("Give a number between 1 and 60.")),
+        NumberRange(min=1, max=60, message=_l("Give a number between 1 and 60."))])
+    merge_small = BooleanField(_l("Home groups: merge a municipality with fewer than 3 people into another group"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .labels import SIZE_MODE_LABELS, STRATEGY_LABELS
+        self.strategy.choices = choices(STRATEGY_LABELS.items())
+        self.size_mode.choices = choices(SIZE_MODE_LABELS.items())
+
+
+class TableLabelForm(FlaskForm):
+    label = StringField(_l("Table or place"), validators=[
+        Optional(), Length(max=60, message=_l("At most 60 characters.")), NO_CONTROL_CHARS], filters=[strip])
+
+
+class PollForm(FlaskForm):
+    kind = ChoiceField(_l("Kind"), validators=[InputRequired(_l("Choose the kind of poll."))])
+    question = TextAreaField(_l("Question"), validators=[
+        InputRequired(_l("Write the question.")),
+        Length(max=300, message=_l("Write a question of at most 300 characters.")), NO_CONTROL_CHARS],
+        filters=[strip])
+    options = TextAreaField(_l("Options, one per line (multiple choice only)"), validators=[
+        Length(max=2000, message=_l("Give 2–8 options, one per line.")), NO_CONTROL_CHARS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .labels import POLL_KIND_LABELS
+        self.kind.choices = choices(POLL_KIND_LABELS.items())
+
+    def validate_options(self, field):
+        from .labels import POLL_ERRORS
+        from .polls import PollError, clean_options
+        self.parsed_options = []
+        if self.kind.data != "choice":
+            return
+        try:
+            self.parsed_options = clean_options((field.data or "").splitlines())
+        except PollError as exc:
+            raise ValidationError(POLL_ERRORS[exc.args[0]]) from None

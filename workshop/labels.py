@@ -38,6 +38,127 @@ PHASE_PHONE_TEXT = {
     "closed": _l("Thank you for taking part! The workshop has ended."),
 }
 
+STRATEGY_LABELS = {
+    "mixed": _l("Mixed: municipalities and backgrounds mixed, new people each round"),
+    "home": _l("Home groups by municipality (for plan-making)"),
+    "random": _l("Random"),
+    "manual": _l("Manual: I place people myself"),
+}
+
+SIZE_MODE_LABELS = {
+    "size": _l("People per group"),
+    "count": _l("Number of groups"),
+}
+
+COLOUR_LABELS = {
+    "green": _l("green"), "blue": _l("blue"), "red": _l("red"), "purple": _l("purple"),
+    "orange": _l("orange"), "brown": _l("brown"), "teal": _l("turquoise"), "pink": _l("pink"),
+    "grey": _l("grey"), "navy": _l("navy blue"), "olive": _l("olive"), "black": _l("black"),
+}
+
+ROUND_ERRORS = {
+    "no_participants": _l("Nobody is present yet, so there is no one to group."),
+    "bad_strategy": _l("Choose how to group."),
+    "size_or_count": _l("Give either the group size or the number of groups."),
+    "bad_size": _l("Give a number between 1 and 60."),
+    "already_published": _l("This round is already published; create a new round instead."),
+    "no_group": _l("That group does not exist in this round."),
+    "not_in_round": _l("That person is not in this round."),
+    "bad_questions": _l("Choose a question (add themes and questions to the workshop first)."),
+}
+
+TIMER_ERRORS = {
+    "unknown_action": _l("Unknown timer action."),
+    "bad_minutes": _l("Give the minutes as a whole number between 1 and 600."),
+    "label_too_long": _l("A timer label can have 200 characters at most."),
+    "unknown_item": _l("Choose an item of this workshop's agenda."),
+    "not_running": _l("The timer is not running."),
+    "not_paused": _l("The timer is not paused."),
+    "no_timer": _l("Start the timer first."),
+    "too_long": _l("The timer can run for 600 minutes at most."),
+    "closed": _l("This workshop is closed."),
+}
+
+VOTING_LABELS = {
+    "not_started": _l("not started"),
+    "open": _l("open"),
+    "closed": _l("closed"),
+}
+
+QUESTION_MODE_LABELS = {
+    "same": _l("All groups discuss the same question"),
+    "per_group": _l("One question per group, in order"),
+    "rotating": _l("Rotating: groups move on to the next question when you say"),
+}
+
+NOTE_ERRORS = {
+    "empty": _l("Write something first."),
+    "too_long": _l("A note can have at most 280 characters."),
+    "control": _l("The note contains characters that cannot be shown."),
+    "bad_id": _l("The note could not be identified. Reload the page."),
+    "not_writing": _l("Notes can be written only during group work."),
+    "no_group": _l("You are not in a group yet."),
+    "too_fast": _l("You are writing very fast. Wait a moment and send again."),
+    "not_found": _l("That note is not available."),
+    "bad_merge": _l("Choose another note of the same group to merge into."),
+    "bad_vote": _l("The vote could not be read. Reload the page."),
+    "voting_closed": _l("Voting is not open for your group."),
+    "no_votes_left": _l("You have used all three votes. Take one back first."),
+    "already_voted": _l("You already gave this note a vote."),
+    "not_voted": _l("You have not voted for this note."),
+    "voting_not_closed": _l("Close the voting first."),
+    "bad_pick": _l("Choose exactly as many of the tied notes as there are places left."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+POLL_KIND_LABELS = {
+    "choice": _l("Multiple choice (2–8 options)"),
+    "words": _l("Word cloud (up to 3 short answers each)"),
+}
+
+POLL_ERRORS = {
+    "no_poll": _l("That poll does not exist in this workshop."),
+    "poll_closed": _l("This poll is closed, so answers are no longer accepted."),
+    "session_closed": _l("This workshop is closed."),
+    "not_participant": _l("You are not a participant of this workshop. Join with the code first."),
+    "bad_kind": _l("Choose the kind of poll."),
+    "bad_question": _l("Write a question of at most 300 characters."),
+    "option_count": _l("Give 2–8 options, one per line."),
+    "option_too_long": _l("An option can have 120 characters at most."),
+    "option_twice": _l("Each option can appear only once."),
+    "control_chars": _l("Remove control characters."),
+    "wrong_kind": _l("This poll does not take that kind of answer."),
+    "bad_choice": _l("Choose one of the options."),
+    "empty_answer": _l("Write a word or two."),
+    "answer_too_long": _l("An answer can have 60 characters at most."),
+    "too_many_words": _l("Write one or two words per answer."),
+    "word_limit": _l("You have already given 3 answers to this question."),
+    "word_twice": _l("You already gave this word."),
+}
+
+PLAN_STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+PLAN_ERRORS = {
+    "what_missing": _l("Write what will be done."),
+    "what_too_long": _l("Describe the action in at most 500 characters."),
+    "owner_too_long": _l("The owner can have at most 200 characters."),
+    "due_too_long": _l("The due date or term can have at most 60 characters."),
+    "comment_too_long": _l("A comment can have at most 500 characters."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_status": _l("Choose a status from the list."),
+    "bad_municipality": _l("Choose one of the workshop's municipalities."),
+    "bad_source": _l("That note is not available."),
+    "not_yours": _l("You can edit only your own municipality's plan."),
+    "not_found": _l("That action is not available."),
+    "series_name": _l("Give the series a name."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 

@@ -13,7 +13,8 @@ from flask_socketio import join_room
 
 from . import sessions, socketio
 from .db import get_db
-from .models import Session
+from .models import Participant, Session
+from .rounds import current_round, group_of
 
 
 @dataclass
@@ -24,9 +25,29 @@ class Conn:
     facilitator_id: int | None = None
 
 
+# Features add a function here that sends their current state to one socket on (re)connect
+# and on "sync": fn(session, conn, sid). Each feature module registers itself at import.
+ON_SYNC: list = []
+
+
+def on_sync(fn):
+    ON_SYNC.append(fn)
+    return fn
+
+
 def init_app(app) -> None:
     """Handlers are registered on the module-level socketio at import; the app keeps its sockets."""
     app.extensions["paja_conns"] = {}
+
+
+def current_conn() -> Conn | None:
+    """Who is behind the socket of the current Socket.IO event (None: not authenticated)."""
+    return _conns().get(request.sid)
+
+
+def connections() -> list[tuple[str, Conn]]:
+    """This process's authenticated sockets."""
+    return list(_conns().items())
 
 
 def _conns() -> dict[str, Conn]:
@@ -86,6 +107,14 @@ def close_facilitator_sockets(facilitator_id: int) -> None:
             socketio.server.disconnect(sid, namespace="/")
 
 
+def disconnect_participant(participant_id: int) -> None:
+    """A removed participant's open phones lose their connection at once (this process's sockets)."""
+    socketio.emit("removed", {}, to=f"p{participant_id}")
+    for sid, conn in list(_conns().items()):
+        if conn.participant_id == participant_id:
+            socketio.server.disconnect(sid, namespace="/")
+
+
 # --- handlers ----------------------------------------------------------------------------------
 
 def _authenticate(auth) -> Conn | None:
@@ -124,7 +153,6 @@ def on_connect(auth=None):
     if conn.role == "participant":
         join_room(f"s{conn.session_id}")
         join_room(f"p{conn.participant_id}")
-        from .models import Participant
         was_away = db.get(Participant, conn.participant_id).left_at is not None
         sessions.mark_present(db, db.get(Participant, conn.participant_id))
         if was_away:
@@ -134,12 +162,33 @@ def on_connect(auth=None):
     else:
         join_room(f"s{conn.session_id}:fac")
         join_room(f"fac{conn.facilitator_id}")
-    socketio.emit("phase", phase_payload(session), to=request.sid)
-    if conn.role != "participant":
+    send_state(session, conn, request.sid)
+    return True
+
+
+def send_state(session: Session, conn: Conn, sid: str) -> None:
+    """Everything a freshly (re)connected page needs: phase, groups, counts, and each feature's state."""
+    db = get_db()
+    socketio.emit("phase", phase_payload(session), to=sid)
+    if conn.role == "participant":
+        send_own_group(session, conn.participant_id, to=sid)
+    else:
+        socketio.emit("groups", groups_payload(current_round(db, session)), to=sid)
         counts = sessions.lobby_counts(db, session, away_after())
         counts["seq"] = session.seq
-        socketio.emit("lobby", counts, to=request.sid)
-    return True
+        socketio.emit("lobby", counts, to=sid)
+    for fn in ON_SYNC:
+        fn(session, conn, sid)
+
+
+@socketio.on("sync")
+def on_sync_request(*_args):
+    """A page asks for the whole state again (after a reload-free change such as a new group)."""
+    conn = _conns().get(request.sid)
+    if conn is None:
+        return {"ok": False}
+    send_state(get_db().get(Session, conn.session_id), conn, request.sid)
+    return {"ok": True}
 
 
 @socketio.on("disconnect")
@@ -149,7 +198,6 @@ def on_disconnect(*_args):
         return
     if any(c.participant_id == conn.participant_id for c in _conns().values()):
         return  # another tab or phone of the same participant is still here
-    from .models import Participant
     db = get_db()
     p = db.get(Participant, conn.participant_id)
     if p is None:
@@ -163,7 +211,6 @@ def _announce_away(app, session_id: int, participant_id: int) -> None:
     """After the grace period, tell the projector if the participant did not come back."""
     socketio.sleep(app.config["AWAY_AFTER_SECONDS"] + 0.2)
     with app.app_context():
-        from .models import Participant
         db = get_db()
         p = db.get(Participant, participant_id)
         if p is not None and p.left_at is not None:
@@ -178,3 +225,53 @@ def on_ping_here(*_args):
         return {"ok": False}
     session = get_db().get(Session, conn.session_id)
     return {"ok": True, **phase_payload(session)}
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+def group_payload(group, with_members: bool) -> dict:
+    data = {"round": group.round.number, "number": group.number, "colour": group.colour,
+            "table": group.table_label,
+            "municipality": group.municipality, "size": len(group.members)}
+    if with_members:
+        data["members"] = [{"name": m.participant.first_name, "municipality": m.participant.municipality,
+                            "background": m.participant.background, "late": m.late} for m in group.members]
+    return data
+
+
+def groups_payload(round_) -> dict:
+    return {"round": round_.number if round_ else None,
+            "groups": [group_payload(g, with_members=True) for g in (round_.groups if round_ else [])]}
+
+
+def broadcast_groups(session: Session, round_, participant_ids=None) -> None:
+    """Send each member its own group, and the projector and facilitator all groups.
+
+    `participant_ids` limits the phone messages to those whose group changed (a late arrival).
+    """
+    for group in round_.groups:
+        payload = group_payload(group, with_members=False)
+        for m in group.members:
+            if participant_ids is None or m.participant_id in participant_ids:
+                socketio.emit("group", payload, to=f"p{m.participant_id}")
+    from .live_notes import join_group_rooms
+    join_group_rooms(session, round_)
+    everyone = groups_payload(round_)
+    everyone["seq"] = session.seq
+    socketio.emit("groups", everyone, to=f"s{session.id}:screen")
+    socketio.emit("groups", everyone, to=f"s{session.id}:fac")
+
+
+def send_own_group(session: Session, participant_id: int, to: str) -> None:
+    round_ = current_round(get_db(), session)
+    group = group_of(get_db(), round_, participant_id) if round_ else None
+    if group is not None:
+        socketio.emit("group", group_payload(group, with_members=False), to=to)
+
+
+def announce_late_arrival(session: Session, group, participant: Participant) -> None:
+    """The facilitator sees where a late arrival was placed."""
+    socketio.emit("late_arrival", {"round": group.round.number, "group": group.number,
+                                   "name": participant.first_name,
+                                   "municipality": participant.municipality,
+                                   "background": participant.background}, to=f"s{session.id}:fac")

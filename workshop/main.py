@@ -65,6 +65,12 @@ def too_large(_exc):
     return _error_page(413, _("Too much text"), _("The form was too large. Shorten the text and try again."))
 
 
+@bp.app_errorhandler(429)
+def too_many(_exc):
+    return _error_page(429, _("Too many attempts"),
+                       _("There were too many failed attempts from this network. Wait a few minutes and try again."))
+
+
 @bp.app_errorhandler(500)
 def server_error(_exc):
     return _error_page(500, _("Something went wrong"), _("The error has been logged. Try again in a moment."))

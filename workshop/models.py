@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -62,6 +63,15 @@ class Session(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False)
+    presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview
+    # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_remaining: Mapped[int | None] = mapped_column(Integer)
+    timer_label: Mapped[str | None] = mapped_column(String(200))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    # Secret of the shareable read-only results page; NULL = not shared (or revoked).
+    results_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="sessions")
     municipalities: Mapped[list["SessionMunicipality"]] = relationship(
@@ -119,9 +129,169 @@ class Participant(Base):
     first_name: Mapped[str | None] = mapped_column(String(60))
     organisation: Mapped[str | None] = mapped_column(String(120))
     is_contact_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    names_consented: Mapped[bool] = mapped_column(Boolean, default=False)  # may exports show the first name
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # NULL while a phone is connected (or never disconnected); set when its last socket left.
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    absent: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by the facilitator
 
     session: Mapped[Session] = relationship(back_populates="participants")
+
+
+STRATEGIES = ("mixed", "home", "random", "manual")
+
+# Group colours: a name is always shown with the colour, so colour is never the only cue.
+# Each colour has enough contrast against white text (≥ 4.5:1).
+GROUP_COLOURS = (
+    ("green", "#1b6e3a"), ("blue", "#1f4e9c"), ("red", "#b3261e"), ("purple", "#6a3d9a"),
+    ("orange", "#a84300"), ("brown", "#6d4c2f"), ("teal", "#00665e"), ("pink", "#a3195b"),
+    ("grey", "#4a4a4a"), ("navy", "#1a2d5a"), ("olive", "#5b6115"), ("black", "#111111"),
+)
+
+
+class Round(Base):
+    """One grouping round of an evening (e.g. a mixed round, then home groups)."""
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    strategy: Mapped[str] = mapped_column(String(10))
+    group_size: Mapped[int | None] = mapped_column(Integer)
+    group_count: Mapped[int | None] = mapped_column(Integer)
+    merge_small: Mapped[bool] = mapped_column(Boolean, default=False)
+    question_mode: Mapped[str] = mapped_column(String(10), default="same")
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    groups: Mapped[list["Group"]] = relationship(order_by="Group.number", cascade="all, delete-orphan",
+                                                 back_populates="round")
+
+
+class Group(Base):
+    __tablename__ = "group"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(12))
+    table_label: Mapped[str | None] = mapped_column(String(60))
+    municipality: Mapped[str | None] = mapped_column(String(5))  # home groups: whose plan this is
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"))
+    voting: Mapped[str] = mapped_column(String(12), default="not_started")
+
+    round: Mapped[Round] = relationship(back_populates="groups")
+    members: Mapped[list["GroupMember"]] = relationship(cascade="all, delete-orphan", back_populates="group",
+                                                        order_by="GroupMember.id")
+
+
+class GroupMember(Base):
+    __tablename__ = "group_member"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)  # placed after publishing
+
+    group: Mapped[Group] = relationship(back_populates="members")
+    participant: Mapped["Participant"] = relationship()
+
+
+QUESTION_MODES = ("same", "per_group", "rotating")
+VOTING_STATES = ("not_started", "open", "closed")
+
+
+class Note(Base):
+    """A flipchart note written by a participant in a group."""
+    __tablename__ = "note"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    # Generated by the phone: a re-sent note (after a lost acknowledgement) is recognised, not doubled.
+    client_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(280))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
+    edited_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+    top_rank: Mapped[int | None] = mapped_column(Integer)  # 1–3 once voting has closed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Vote(Base):
+    """One of a participant's three votes for a note of their own group."""
+    __tablename__ = "vote"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Poll(Base):
+    """A multiple-choice poll or a word-cloud question for the info part."""
+    __tablename__ = "poll"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "choice" or "words"
+    question: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PollAnswer(Base):
+    __tablename__ = "poll_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+PLAN_STATUSES = ("not_started", "in_progress", "done", "dropped")
+
+
+class Series(Base):
+    """2–3 workshops of one area that follow each other up (e.g. "Itä-Lappi 2026–2027")."""
+    __tablename__ = "series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanItem(Base):
+    """An action in a municipality's cooperation plan: what, who owns it, by when, how it is going."""
+    __tablename__ = "plan_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    municipality: Mapped[str] = mapped_column(String(5), index=True)
+    what: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str | None] = mapped_column(String(200))  # an organisation or role, no personal data needed
+    due: Mapped[str | None] = mapped_column(String(60))  # a date or a term, e.g. "kevät 2027"
+    status: Mapped[str] = mapped_column(String(12), default="not_started")
+    source_note_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    updates: Mapped[list["PlanUpdate"]] = relationship(order_by="PlanUpdate.id", cascade="all, delete-orphan")
+
+
+class PlanUpdate(Base):
+    """History of a plan action: every status change and comment, and in which workshop it was made."""
+    __tablename__ = "plan_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("session.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12))
+    comment: Mapped[str | None] = mapped_column(String(500))
+    by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,7 +7,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, abort, render_template
 
-from . import live, sessions
+from . import live, live_notes, plans, rounds, sessions
 from .db import get_db
 
 bp = Blueprint("screen", __name__, url_prefix="/screen")
@@ -35,8 +35,14 @@ def screen(token: str):
     counts = sessions.lobby_counts(get_db(), session, live.away_after())
     url = live.join_url(session)
     short_url = url.split("://", 1)[-1]
+    db = get_db()
+    round_ = rounds.current_round(db, session)
     return render_template("screen/screen.html", session=session, counts=counts, join_url=url,
-                           short_url=short_url, token=token)
+                           short_url=short_url, token=token, groups=round_.groups if round_ else [],
+                           boards=live_notes.boards_payload(db, session)["groups"],
+                           presentation=live_notes.presentation_payload(db, session),
+                           plan_codes=[c for c in sessions.allowed_municipalities(session) if c != "other"],
+                           plan_items=plans.items_of(db, session))
 
 
 @bp.route("/<token>/qr.svg")

@@ -48,6 +48,7 @@ class SessionSpec:
     municipalities: list[str]
     themes: list[ThemeSpec]
     agenda: list[tuple[str, int]]
+    series_id: int | None = None
 
 
 def hash_token(token: str) -> str:
@@ -96,6 +97,7 @@ def _apply_spec(session: Session, spec: SessionSpec) -> None:
     session.title = spec.title
     session.starts_at = spec.starts_at
     session.host_municipality = spec.host_municipality
+    session.series_id = spec.series_id
     codes = list(dict.fromkeys(spec.municipalities))
     if spec.host_municipality and spec.host_municipality not in codes:
         codes.insert(0, spec.host_municipality)
@@ -115,6 +117,7 @@ def spec_of(session: Session) -> SessionSpec:
         municipalities=[m.code for m in session.municipalities],
         themes=[ThemeSpec(t.title, [q.text for q in t.questions]) for t in session.themes],
         agenda=[(a.title, a.minutes) for a in session.agenda],
+        series_id=session.series_id,
     )
 
 
@@ -173,6 +176,7 @@ class JoinData:
     first_name: str | None = None
     organisation: str | None = None
     is_contact_person: bool = False
+    names_consented: bool = False
 
 
 def allowed_municipalities(session: Session) -> list[str]:
@@ -187,7 +191,8 @@ def join(db: DB, session: Session, data: JoinData) -> tuple[Participant, str]:
     participant = Participant(
         session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
         background=data.background, first_name=data.first_name or None,
-        organisation=data.organisation or None, is_contact_person=data.is_contact_person)
+        organisation=data.organisation or None, is_contact_person=data.is_contact_person,
+        names_consented=data.names_consented and bool(data.first_name))
     db.add(participant)
     bump(session)
     db.commit()

@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import get_locale
 
-from .labels import BACKGROUND_LABELS, LANGUAGE_NAMES, PHASE_LABELS, PHASE_PHONE_TEXT, municipality_label
+from .labels import (
+    BACKGROUND_LABELS, COLOUR_LABELS, PLAN_STATUS_LABELS, QUESTION_MODE_LABELS, VOTING_LABELS, LANGUAGE_NAMES, PHASE_LABELS, PHASE_PHONE_TEXT, STRATEGY_LABELS,
+    municipality_label,
+)
 
 
 def init_templating(app: Flask) -> None:
@@ -17,6 +20,11 @@ def init_templating(app: Flask) -> None:
             "background_labels": BACKGROUND_LABELS,
             "phase_labels": PHASE_LABELS,
             "phase_phone_text": PHASE_PHONE_TEXT,
+            "colour_labels": COLOUR_LABELS,
+            "strategy_labels": STRATEGY_LABELS,
+            "question_mode_labels": QUESTION_MODE_LABELS,
+            "voting_labels": VOTING_LABELS,
+            "plan_status_labels": PLAN_STATUS_LABELS,
             "municipality_name": lambda code: municipality_label(code, lang),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -25,8 +25,17 @@
     root.querySelectorAll("[data-count-away-wrap]").forEach(function (el) { el.hidden = !counts.away; });
   }
 
+  var pending = [];  // handlers registered (by other page modules) before connect()
+
+  function on(name, fn) {
+    if (window.Paja.socket) { window.Paja.socket.on(name, fn); } else { pending.push([name, fn]); }
+  }
+
   function connect(auth, handlers) {
     var socket = io({ auth: auth, transports: ["polling", "websocket"] });
+    window.Paja.socket = socket;
+    pending.forEach(function (p) { socket.on(p[0], p[1]); });
+    pending = [];
     socket.on("connect", function () { setConnection("online"); document.body.dataset.live = "connected"; });
     socket.on("disconnect", function () { setConnection("offline"); document.body.dataset.live = "disconnected"; });
     socket.on("connect_error", function () { setConnection("offline"); });
@@ -34,5 +43,5 @@
     return socket;
   }
 
-  window.Paja = { connect: connect, text: text, updateCounts: updateCounts };
+  window.Paja = { connect: connect, on: on, socket: null, text: text, updateCounts: updateCounts };
 })();

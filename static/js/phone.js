@@ -1,4 +1,4 @@
-/* Participant phone: follows the facilitator's phases. */
+/* Participant phone: follows the facilitator's phases and shows the participant's group. */
 (function () {
   "use strict";
   var root = document.getElementById("live-root");
@@ -14,7 +14,29 @@
     root.dataset.phase = data.phase;
   }
 
-  var socket = Paja.connect({ role: "participant", session: sessionId }, { phase: showPhase });
+  function colourName(key) {
+    var el = document.querySelector("#group-texts [data-colour='" + key + "']");
+    return el ? el.textContent : key;
+  }
+
+  function showGroup(g) {
+    var card = document.getElementById("my-group");
+    var badge = document.getElementById("my-group-badge");
+    badge.className = "group-big colour-" + g.colour;
+    document.getElementById("my-group-text").textContent = Paja.text("group-texts", "group").replace("{n}", String(g.number));
+    document.getElementById("my-group-colour").textContent = colourName(g.colour);
+    var table = document.getElementById("my-group-table");
+    document.getElementById("my-group-table-text").textContent = g.table || "";
+    table.hidden = !g.table;
+    card.hidden = false;
+    root.dataset.group = String(g.number);
+  }
+
+  var socket = Paja.connect({ role: "participant", session: sessionId }, {
+    phase: showPhase,
+    group: showGroup,
+    removed: function () { window.location.reload(); }
+  });
   // Tell the server we are still here, also when the network silently dropped us.
   setInterval(function () {
     if (socket.connected) { socket.emit("ping_here", null, function (data) { if (data && data.ok) { showPhase(data); } }); }

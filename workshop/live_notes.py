@@ -1,0 +1,256 @@
+"""Live flipcharts and voting over Socket.IO: thin handlers around notes.py and voting.py.
+
+Rooms: ``g<group id>`` the phones of one group; the projector and facilitator rooms of live.py.
+Phones get only their own group's visible notes; the facilitator also sees hidden ones.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from . import live, socketio
+from .db import get_db
+from .labels import NOTE_ERRORS
+from .models import Group, Note, Participant, Session
+from .notes import (
+    NoteError,
+    add_note,
+    all_notes,
+    current_group,
+    delete_note,
+    edit_note,
+    visible_notes,
+)
+from .rounds import current_round, question_of
+from .voting import VOTES_PER_PERSON, cast_vote, my_votes, progress, tallies, top_three
+
+
+def error(key: str) -> dict:
+    return {"ok": False, "error": gettext(str(NOTE_ERRORS.get(key, NOTE_ERRORS["bad_request"])))}
+
+
+# --- payloads ------------------------------------------------------------------------------------
+
+def note_payload(note: Note, group: Group, facilitator: bool = False) -> dict:
+    data = {"id": note.id, "group": group.number, "text": note.text, "author": note.participant_id,
+            "edited": note.edited_by_facilitator}
+    if facilitator:
+        data.update(hidden=note.hidden, merged_into=note.merged_into_id)
+    return data
+
+
+def top_payload(db, group: Group) -> dict:
+    result = top_three(db, group)
+    return {"places": [{"id": n.id, "text": n.text, "votes": v} for n, v in result.places],
+            "tied": [{"id": n.id, "text": n.text, "votes": v} for n, v in result.tied],
+            "open_places": result.open_places}
+
+
+def board_payload(db, group: Group, facilitator: bool = False) -> dict:
+    """One group's flipchart: question, notes, voting state (tallies only once closed)."""
+    question = question_of(db, group)
+    notes = all_notes(db, group) if facilitator else visible_notes(db, group)
+    data = {"group": group.number, "group_id": group.id, "colour": group.colour,
+            "question": question.text if question else None, "voting": group.voting,
+            "notes": [note_payload(n, group, facilitator) for n in notes],
+            "progress": progress(db, group), "votes_per_person": VOTES_PER_PERSON}
+    if group.voting == "closed" or facilitator:
+        data["tallies"] = {str(k): v for k, v in tallies(db, group).items()}
+    if group.voting == "closed":
+        data["top"] = top_payload(db, group)
+    return data
+
+
+def boards_payload(db, session: Session, facilitator: bool = False) -> dict:
+    round_ = current_round(db, session)
+    groups = round_.groups if round_ else []
+    return {"round": round_.number if round_ else None,
+            "groups": [board_payload(db, g, facilitator) for g in groups]}
+
+
+# --- broadcasts ----------------------------------------------------------------------------------
+
+def broadcast_note(session: Session, note: Note, removed: bool = False) -> None:
+    """After a note changed: its group's phones and the projector see visible notes only."""
+    db = get_db()
+    group = db.get(Group, note.group_id)
+    public = not removed and not note.hidden and note.merged_into_id is None
+    for room in (f"g{group.id}", f"s{session.id}:screen"):
+        if public:
+            socketio.emit("note", note_payload(note, group), to=room)
+        else:
+            socketio.emit("note_removed", {"id": note.id, "group": group.number}, to=room)
+    if removed:
+        socketio.emit("note_removed", {"id": note.id, "group": group.number}, to=f"s{session.id}:fac")
+    else:
+        socketio.emit("note", note_payload(note, group, facilitator=True), to=f"s{session.id}:fac")
+
+
+def broadcast_boards(session: Session) -> None:
+    """Whole flipcharts again (voting opened or closed, questions changed, merges)."""
+    db = get_db()
+    round_ = current_round(db, session)
+    if round_ is None:
+        return
+    for group in round_.groups:
+        socketio.emit("board", board_payload(db, group), to=f"g{group.id}")
+    socketio.emit("boards", boards_payload(db, session), to=f"s{session.id}:screen")
+    socketio.emit("boards", boards_payload(db, session, facilitator=True), to=f"s{session.id}:fac")
+
+
+def broadcast_progress(session: Session, group: Group) -> None:
+    payload = progress(get_db(), group)
+    socketio.emit("vote_progress", payload, to=f"s{session.id}:screen")
+    socketio.emit("vote_progress", payload, to=f"s{session.id}:fac")
+
+
+def refresh_votes(session: Session, group: Group) -> None:
+    """After moderation changed votes (a voted note hidden or merged): each member's own votes and the
+    group's progress again."""
+    if group.voting != "open":
+        return
+    for m in group.members:
+        send_my_votes(m.participant, group, to=f"p{m.participant_id}")
+    broadcast_progress(session, group)
+
+
+def send_my_votes(participant: Participant, group: Group, to: str) -> None:
+    votes = my_votes(get_db(), participant, group)
+    socketio.emit("my_votes", {"group": group.number, "note_ids": votes,
+                               "remaining": VOTES_PER_PERSON - len(votes)}, to=to)
+
+
+def set_group_room(sid: str, group_id: int | None) -> None:
+    """A phone listens to exactly one group's flipchart: its group in the current round."""
+    wanted = f"g{group_id}" if group_id else None
+    for room in socketio.server.rooms(sid, namespace="/"):
+        if room.startswith("g") and room[1:].isdigit() and room != wanted:
+            socketio.server.leave_room(sid, room, namespace="/")
+    if wanted:
+        socketio.server.enter_room(sid, wanted, namespace="/")
+
+
+@live.on_sync
+def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
+    db = get_db()
+    if conn.role == "participant":
+        participant = db.get(Participant, conn.participant_id)
+        group = current_group(db, session, participant)
+        set_group_room(sid, group.id if group else None)
+        if group is None:
+            return
+        socketio.emit("board", board_payload(db, group), to=sid)
+        send_my_votes(participant, group, to=sid)
+    else:
+        socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
+
+
+def join_group_rooms(session: Session, round_) -> None:
+    """Put this process's connected phones into their new group rooms (others ask with "sync")."""
+    members = {m.participant_id: g.id for g in round_.groups for m in g.members}
+    for sid, conn in live.connections():
+        if conn.role == "participant" and conn.participant_id in members:
+            set_group_room(sid, members[conn.participant_id])
+
+
+# --- handlers ------------------------------------------------------------------------------------
+
+def _participant_context():
+    conn = live.current_conn()
+    if conn is None or conn.role != "participant":
+        return None
+    db = get_db()
+    session = db.get(Session, conn.session_id)
+    participant = db.get(Participant, conn.participant_id)
+    if participant is None or participant.removed:
+        return None
+    return db, session, participant
+
+
+@socketio.on("note_add")
+def on_note_add(data=None):
+    ctx = _participant_context()
+    if ctx is None:
+        return error("bad_request")
+    db, session, participant = ctx
+    if not isinstance(data, dict):
+        return error("bad_request")
+    try:
+        note, created = add_note(db, session, participant, data.get("client_id"), data.get("text"))
+    except NoteError as exc:
+        return error(exc.args[0])
+    group = db.get(Group, note.group_id)
+    if created:
+        broadcast_note(session, note)
+    return {"ok": True, "note": note_payload(note, group)}
+
+
+@socketio.on("note_edit")
+def on_note_edit(data=None):
+    ctx = _participant_context()
+    if ctx is None or not isinstance(data, dict):
+        return error("bad_request")
+    db, session, participant = ctx
+    try:
+        note = edit_note(db, session, participant, data.get("id"), data.get("text"))
+    except NoteError as exc:
+        return error(exc.args[0])
+    broadcast_note(session, note)
+    return {"ok": True, "note": note_payload(note, db.get(Group, note.group_id))}
+
+
+@socketio.on("note_delete")
+def on_note_delete(data=None):
+    ctx = _participant_context()
+    if ctx is None or not isinstance(data, dict):
+        return error("bad_request")
+    db, session, participant = ctx
+    try:
+        note = delete_note(db, session, participant, data.get("id"))
+    except NoteError as exc:
+        return error(exc.args[0])
+    broadcast_note(session, note, removed=True)
+    return {"ok": True}
+
+
+@socketio.on("vote")
+def on_vote(data=None):
+    ctx = _participant_context()
+    if ctx is None or not isinstance(data, dict):
+        return error("bad_request")
+    db, session, participant = ctx
+    try:
+        group, votes = cast_vote(db, session, participant, data.get("note_id"), data.get("on"))
+    except NoteError as exc:
+        return error(exc.args[0])
+    send_my_votes(participant, group, to=f"p{participant.id}")
+    broadcast_progress(session, group)
+    return {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
+
+
+# --- presentation --------------------------------------------------------------------------------
+
+def presentation_payload(db, session: Session) -> dict:
+    """What the projector and the phones show in the presentation: one group's top 3, or all."""
+    round_ = current_round(db, session)
+    shown = session.presenting_group
+    groups = []
+    if round_ is not None and shown is not None:
+        for g in round_.groups:
+            if shown == 0 or g.number == shown:
+                question = question_of(db, g)
+                groups.append({"number": g.number, "colour": g.colour,
+                               "question": question.text if question else None,
+                               "top": top_payload(db, g)})
+    return {"showing": shown, "groups": groups}
+
+
+def broadcast_presentation(session: Session) -> None:
+    payload = presentation_payload(get_db(), session)
+    for room in (f"s{session.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+        socketio.emit("presentation", payload, to=room)
+
+
+@live.on_sync
+def send_presentation_state(session: Session, conn: live.Conn, sid: str) -> None:
+    if session.presenting_group is not None:
+        socketio.emit("presentation", presentation_payload(get_db(), session), to=sid)

@@ -1,0 +1,17 @@
+"""Live timer: the countdown's state to phones, projector and facilitator pages."""
+from __future__ import annotations
+
+from . import live, socketio, timer
+from .models import Session
+
+
+def broadcast_timer(session: Session) -> None:
+    payload = timer.state(session)
+    for room in (f"s{session.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+        socketio.emit("timer", payload, to=room)
+
+
+@live.on_sync
+def send_timer(session: Session, conn: live.Conn, sid: str) -> None:
+    """A (re)connected page gets the current timer, idle included (it then hides the clock)."""
+    socketio.emit("timer", timer.state(session), to=sid)
