@@ -384,11 +384,9 @@ def test_groups_write_moderate_vote_and_present_live(browsing, direct):
 
     def arrow_right() -> None:
         """The facilitator presses → on the board page (the form posts; the page comes back)."""
-        fac.wait_for_load_state()
-        mark_page(fac)
-        fac.keyboard.press("ArrowRight")
-        fac.wait_for_function("window.__pajaNoReload !== true")
-        fac.wait_for_load_state()
+        fac.wait_for_load_state()  # the key handler is there
+        with fac.expect_event("load"):
+            fac.keyboard.press("ArrowRight")
 
     arrow_right()
     expect(screen.locator("#presentation-body .present-top > li")).to_have_text([XSS, n5])

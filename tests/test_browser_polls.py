@@ -9,19 +9,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import CHROMIUM_ARGS, PROJECTOR, Browsing
-from .conftest import require_chromium
+from .browser import PROJECTOR
 from .test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 from .test_browser_groups import join, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture(scope="module")
-def chromium_path():
-    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -36,26 +30,6 @@ def server(server_factory, chromium_path):
     }
     return srv.start()
 
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def browsing(browser, server, request):
-    failed_before = request.session.testsfailed
-    with Browsing(browser, server.url, request.node.name) as b:
-        yield b
-        if request.session.testsfailed > failed_before:
-            b.screenshot_all("failure")
-        else:
-            b.assert_clean()
 
 
 def new_poll(fac, kind: str, question: str, options: str = "") -> None:

@@ -332,3 +332,13 @@ def test_presentation_steps_through_groups_and_phones_follow(app, client, evenin
     page = viewer_http.get(f"/{s.join_code}").get_data(as_text=True)
     assert "G2 idea" in page.split('id="phone-presentation"')[1].split("</section>")[0]
     assert "G2 idea" in client.get(f"/screen/{s.screen_token}").get_data(as_text=True)
+
+
+def test_vote_flood_is_limited(app, client, evening):
+    s, tokens, groups = evening
+    notes = write_notes(app, s, tokens, groups[1], ["A"])
+    fac_action(client, s, "board/voting", action="open", group="1")
+    voter, _ = phone(app, s, tokens[groups[1][0]])
+    answers = [voter.emit("vote", {"note_id": notes[0], "on": i % 2 == 0}, callback=True) for i in range(70)]
+    assert sum(a["ok"] for a in answers) == 60
+    assert answers[-1]["ok"] is False and answers[-1]["error"]

@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 
@@ -28,6 +29,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'")
 
 
+class RowIdConverter(IntegerConverter):
+    """Werkzeug's int converter, bounded to the 32-bit ids every supported database stores."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def select_locale() -> str:
     from flask import current_app
     lang = request.cookies.get(LANG_COOKIE)
@@ -41,9 +49,13 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder=str(config_module.ROOT / "templates"),
                 static_folder=str(config_module.ROOT / "static"))
     app.config.update(settings)
+    # <int:…> path parts stay within the database's INTEGER range: a longer number is a 404, not an
+    # OverflowError (SQLite) or an out-of-range error (PostgreSQL). Before any blueprint adds a rule.
+    app.url_map.converters["int"] = RowIdConverter
 
     from . import cli, db, live, live_notes, live_plans  # noqa: F401  (live_* register their handlers)
     from . import live_polls  # noqa: F401  (handlers must exist before socketio.init_app)
+    from . import live_outreach  # noqa: F401
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(config_module.ROOT / "workshop" / "translations"))
@@ -59,8 +71,8 @@ def create_app(config: dict | None = None) -> Flask:
         # None = same origin as the Host header; a list = exactly the configured site.
         cors_allowed_origins=[base] if base else None,
         max_http_buffer_size=64 * 1024,
-        ping_interval=10,
-        ping_timeout=10,
+        ping_interval=app.config["PING_INTERVAL"],
+        ping_timeout=app.config["PING_TIMEOUT"],
         manage_session=False,
     )
     live.init_app(app)
@@ -82,6 +94,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(polls_bp)
     from .export_views import bp as exports_bp
     app.register_blueprint(exports_bp)
+    from .campaign_views import bp as campaigns_bp  # registrations, feedback, campaigns: after phone too
+    from .feedback_views import bp as feedback_bp
+    from .registration_views import bp as registration_bp
+    for bp in (registration_bp, feedback_bp, campaigns_bp):
+        app.register_blueprint(bp)
     cli.init_app(app)
 
     from .templating import init_templating

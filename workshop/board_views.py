@@ -17,7 +17,7 @@ bp = Blueprint("board", __name__, url_prefix="/f/sessions/<int:session_id>")
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _back(session):

@@ -54,12 +54,25 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
         "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
+        # Engine.IO heartbeat: a phone that has not answered a ping for PING_INTERVAL + PING_TIMEOUT
+        # seconds is disconnected (and its transport closed). SEND_QUEUE_LIMIT: packets waiting for one
+        # socket before the server gives up on it (server.bound_send_queues).
+        "PING_INTERVAL": float(os.environ.get("PAJA_PING_INTERVAL", "10")),
+        "PING_TIMEOUT": float(os.environ.get("PAJA_PING_TIMEOUT", "10")),
+        "SEND_QUEUE_LIMIT": int(os.environ.get("PAJA_SEND_QUEUE_LIMIT", "1000")),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (
             os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")
             else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Optional confirmation emails for registrations (mail.py); no mail without all three.
+        "PAJA_SMTP_HOST": os.environ.get("PAJA_SMTP_HOST") or None,
+        "PAJA_SMTP_PORT": os.environ.get("PAJA_SMTP_PORT") or None,
+        "PAJA_MAIL_FROM": os.environ.get("PAJA_MAIL_FROM") or None,
+        "PAJA_SMTP_STARTTLS": os.environ.get("PAJA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+        "PAJA_SMTP_USER": os.environ.get("PAJA_SMTP_USER") or None,
+        "PAJA_SMTP_PASSWORD": os.environ.get("PAJA_SMTP_PASSWORD") or None,
         "TESTING": False,
     }
     config.update(overrides)

@@ -31,13 +31,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import selectinload
 
+from . import campaigns as campaigns_module
+from . import feedback as feedback_module
 from . import lemmas
 from . import polls as polls_module
 from .labels import (
     BACKGROUND_LABELS,
     COLOUR_LABELS,
+    COME_AGAIN_LABELS,
+    DIET_LABELS,
+    FEEDBACK_QUESTION_LABELS,
     PHASE_LABELS,
     PLAN_STATUS_LABELS,
+    REGISTRATION_STATUS_LABELS,
     STRATEGY_LABELS,
     VOTING_LABELS,
     municipality_label,
@@ -48,12 +54,17 @@ from .models import (
     PHASES,
     PLAN_STATUSES,
     QUESTION_MODES,
+    REGISTRATION_STATUSES,
     STRATEGIES,
     VOTING_STATES,
     AgendaItem,
+    Carpool,
     Facilitator,
+    FeedbackAnswer,
     Group,
     GroupMember,
+    Nomination,
+    NominationVote,
     Note,
     Participant,
     PlanItem,
@@ -61,6 +72,7 @@ from .models import (
     Poll,
     PollAnswer,
     Question,
+    Registration,
     Round,
     Series,
     Session,
@@ -189,6 +201,7 @@ def load_session(db: DB, session_id: int) -> dict:
     items = db.scalars(select(PlanItem).where(PlanItem.session_id == s.id).order_by(PlanItem.id)
                        .options(selectinload(PlanItem.updates))).all()
 
+    outreach = _load_outreach(db, s, person_key)
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -225,6 +238,36 @@ def load_session(db: DB, session_id: int) -> dict:
                          "in_this_workshop": u.session_id == s.id, "created_at": utc_text(u.created_at)}
                         for u in i.updates],
         } for i in items],
+        **outreach,
+    }
+
+
+def _load_outreach(db: DB, s: Session, person_key: dict) -> dict:
+    """Registrations, anonymous feedback and campaigns (optional fields of version 1; README)."""
+    regs = db.scalars(select(Registration).where(Registration.session_id == s.id).order_by(Registration.id)).all()
+    answers = db.scalars(select(FeedbackAnswer).where(FeedbackAnswer.session_id == s.id)
+                         .order_by(FeedbackAnswer.id)).all()
+    cars = db.scalars(select(Carpool).where(Carpool.session_id == s.id).order_by(Carpool.id)).all()
+    votes = defaultdict(list)
+    for v in db.execute(select(NominationVote.nomination_id, NominationVote.participant_id)
+                        .where(NominationVote.session_id == s.id).order_by(NominationVote.id)):
+        votes[v.nomination_id].append(person_key[v.participant_id])
+    noms = db.scalars(select(Nomination).where(Nomination.session_id == s.id).order_by(Nomination.id)).all()
+    return {
+        "registrations": [{
+            "name": r.name, "email": r.email, "phone": r.phone, "municipality": r.municipality,
+            "organisation": r.organisation, "background": r.background, "diets": list(r.diets or []),
+            "diet_other": r.diet_other, "accessibility": r.accessibility, "status": r.status,
+            "participant": person_key.get(r.participant_id), "created_at": utc_text(r.created_at),
+            "cancelled_at": utc_text(r.cancelled_at),
+        } for r in regs],
+        # Anonymous: no participant and no time, in the order given.
+        "feedback": {"questions": s.feedback_questions, "answers": [feedback_module.as_dict(a) for a in answers]},
+        "carpools": [{"name": c.name, "municipality": c.municipality, "passengers": c.passengers,
+                      "kilometres": c.kilometres, "created_at": utc_text(c.created_at)} for c in cars],
+        "nominations": [{"nominee": n.nominee, "deed": n.deed, "municipality": n.municipality, "hidden": n.hidden,
+                         "picked": n.picked, "votes": votes[n.id], "created_at": utc_text(n.created_at)}
+                        for n in noms],
     }
 
 
@@ -243,7 +286,10 @@ def for_municipality(data: dict, code: str) -> dict:
             "rounds": rounds,
             "polls": [{**p, "answers": [a for a in p["answers"] if a["participant"] in keys]}
                       for p in data["polls"]],
-            "plan": [i for i in data["plan"] if i["municipality"] == code]}
+            "plan": [i for i in data["plan"] if i["municipality"] == code],
+            "registrations": [r for r in data.get("registrations", []) if r["municipality"] == code],
+            "carpools": [c for c in data.get("carpools", []) if c["municipality"] == code],
+            "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code]}
 
 
 def to_json(data: dict) -> bytes:
@@ -389,8 +435,44 @@ def _import(db: DB, data: dict, facilitator: Facilitator) -> Session:
                                    by_facilitator=bool(u["by_facilitator"]), created_at=_time(u["created_at"]))
                         for u in i["history"]]
         db.add(item)
+    _import_outreach(db, session, data, people)
     db.flush()
     return session
+
+
+def _import_outreach(db: DB, session: Session, data: dict, people: dict) -> None:
+    from .registrations import CODE_ALPHABET, CODE_LENGTH
+    used: set[str] = set()
+    for r in data.get("registrations", []):
+        code = ""
+        while not code or code in used:  # new codes and links: nobody's old link works in the copy
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        used.add(code)
+        db.add(Registration(
+            session_id=session.id, token_hash=hash_token(secrets.token_urlsafe(24)), code=code, name=r["name"],
+            email=r["email"], phone=r["phone"], municipality=r["municipality"], organisation=r["organisation"],
+            background=_one_of(r["background"], BACKGROUNDS, "background"), diets=list(r["diets"]),
+            diet_other=r["diet_other"], accessibility=r["accessibility"],
+            status=_one_of(r["status"], REGISTRATION_STATUSES, "registration status"),
+            participant_id=people[r["participant"]].id if r["participant"] is not None else None,
+            created_at=_time(r["created_at"]), cancelled_at=_time(r["cancelled_at"])))
+    fb = data.get("feedback") or {}
+    session.feedback_questions = fb.get("questions")
+    for a in fb.get("answers", []):
+        db.add(FeedbackAnswer(session_id=session.id, overall=a["overall"], most_useful=a["most_useful"],
+                              should_change=a["should_change"], come_again=a["come_again"], extra=a["extra"],
+                              via_link=bool(a["via_link"])))
+    for c in data.get("carpools", []):
+        db.add(Carpool(session_id=session.id, name=c["name"], municipality=c["municipality"],
+                       passengers=c["passengers"], kilometres=c["kilometres"], created_at=_time(c["created_at"])))
+    for n in data.get("nominations", []):
+        nomination = Nomination(session_id=session.id, nominee=n["nominee"], deed=n["deed"],
+                                municipality=n["municipality"], hidden=bool(n["hidden"]), picked=bool(n["picked"]),
+                                created_at=_time(n["created_at"]))
+        db.add(nomination)
+        db.flush()
+        for voter in n["votes"]:
+            db.add(NominationVote(session_id=session.id, nomination_id=nomination.id, participant_id=people[voter].id))
 
 
 def _new_series(db: DB, facilitator: Facilitator, name: str) -> Series:
@@ -582,6 +664,37 @@ T = {  # sheet titles and column headers
     "option": _l("Option or word"),
     "count": _l("Count"),
     "percent": _l("Percent"),
+    "registrations": _l("Registrations"),
+    "feedback": _l("Feedback"),
+    "feedback_results": _l("Feedback results"),
+    "carpools": _l("Carpools"),
+    "nominations": _l("Good deed nominations"),
+    "registration": _l("Registration number"),
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "diets": _l("Dietary needs"),
+    "diet_other": _l("Other dietary needs"),
+    "accessibility": _l("Accessibility needs"),
+    "arrived": _l("Arrived"),
+    "registered": _l("Registered"),
+    "answer": _l("Answer number"),
+    "overall": _l("Overall (1–5)"),
+    "most_useful": _l("Most useful"),
+    "should_change": _l("What should change"),
+    "come_again": _l("Would come again"),
+    "extra": _l("Extra question"),
+    "via_link": _l("By the feedback link"),
+    "rank_place": _l("Place"),
+    "car": _l("Car"),
+    "passengers": _l("People in the car"),
+    "kilometres": _l("Kilometres"),
+    "combined_km": _l("Combined kilometres"),
+    "co2_kg": _l("CO₂ saved (kg)"),
+    "nominee": _l("Nominee"),
+    "deed": _l("Good deed"),
+    "nominator_municipality": _l("Nominator's municipality"),
+    "picked": _l("Winner"),
 }
 POLL_KINDS = {"choice": _l("Multiple choice"), "words": _l("Word cloud")}
 
@@ -656,7 +769,47 @@ def tables(data: dict) -> list[Table]:
     result.append(_table("poll_results", ["poll", "question", "option", "count", "percent"], [
         [r["number"], r["question"], row["text"], row["count"], row["percent"] if r["kind"] == "choice" else None]
         for r in results for row in r["rows"]]))
-    return result
+    return result + outreach_tables(data, label)
+
+
+def registration_table(data: dict, label=None) -> Table:
+    """The organiser's list of who registered (name and contact: the registrants gave them for this)."""
+    label = label or _Labels()
+    return _table("registrations", [
+        "registration", "name", "email", "phone", "muni_code", "municipality", "organisation", "background",
+        "diets", "diet_other", "accessibility", "status", "arrived", "registered"], [
+        [k, r["name"], r["email"], r["phone"], r["municipality"], label.muni(r["municipality"]), r["organisation"],
+         label.of(BACKGROUND_LABELS, r["background"]), ", ".join(label.of(DIET_LABELS, d) for d in r["diets"]),
+         r["diet_other"], r["accessibility"], label.of(REGISTRATION_STATUS_LABELS, r["status"]),
+         label.yes(r["participant"] is not None), local_time(r["created_at"])]
+        for k, r in enumerate(data.get("registrations", []), start=1)])
+
+
+def feedback_results(data: dict) -> dict:
+    return feedback_module.summarise((data.get("feedback") or {}).get("answers", []))
+
+
+def outreach_tables(data: dict, label) -> list[Table]:
+    answers = (data.get("feedback") or {}).get("answers", [])
+    summary = feedback_results(data)
+    result_rows = [[str(T["overall"]), str(o["value"]), o["count"], o["percent"]] for o in summary["overall"]]
+    result_rows += [[str(T["come_again"]), label.of(COME_AGAIN_LABELS, o["value"]), o["count"], o["percent"]]
+                    for o in summary["come_again"]]
+    board = campaigns_module.leaderboard_of(data.get("carpools", []))
+    return [
+        registration_table(data, label),
+        _table("feedback", ["answer", "overall", "most_useful", "should_change", "come_again", "extra", "via_link"], [
+            [k, a["overall"], a["most_useful"], a["should_change"],
+             label.of(COME_AGAIN_LABELS, a["come_again"]) if a["come_again"] else None, a["extra"],
+             label.yes(a["via_link"])] for k, a in enumerate(answers, start=1)]),
+        _table("feedback_results", ["question", "option", "count", "percent"], result_rows),
+        _table("carpools", ["rank_place", "car", "municipality", "passengers", "kilometres", "combined_km", "co2_kg"], [
+            [c["rank"], c["name"], label.muni(c["municipality"]), c["passengers"], c["kilometres"], c["combined_km"],
+             c["co2_kg"]] for c in board["cars"]]),
+        _table("nominations", ["nominee", "deed", "nominator_municipality", "votes", "picked", "hidden"], [
+            [n["nominee"], n["deed"], label.muni(n["municipality"]), len(n["votes"]), label.yes(n["picked"]),
+             label.yes(n["hidden"])] for n in data.get("nominations", [])]),
+    ]
 
 
 # --- writers --------------------------------------------------------------------------------------
@@ -680,11 +833,26 @@ def to_csv_zip(data: dict) -> bytes:
     return out.getvalue()
 
 
+def table_csv(table: Table) -> bytes:
+    """One table as one CSV file (UTF-8 with BOM, ";"), like the files in the zip."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.headers)
+    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def render_registrations(data: dict, fmt: str) -> bytes:
+    """The organiser's registration list alone, as CSV or XLSX."""
+    table = registration_table(data)
+    return table_csv(table) if fmt == "csv" else to_xlsx(data, [table])
+
+
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_WIDTH = 60
 
 
-def to_xlsx(data: dict) -> bytes:
+def to_xlsx(data: dict, only: list[Table] | None = None) -> bytes:
     """The same tables as sheets: bold frozen header row, columns as wide as their content."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -694,7 +862,7 @@ def to_xlsx(data: dict) -> bytes:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for table in tables(data):
+    for table in (only if only is not None else tables(data)):
         sheet = book.create_sheet(SHEET_NAME_BAD.sub(" ", table.title)[:31])
         widths = [len(h) for h in table.headers]
         for row in table.rows[:500]:  # a sample is enough to size the columns
@@ -773,6 +941,41 @@ def report_context(data: dict) -> dict:
         "rounds": rounds, "polls": [poll_results(p, k) for k, p in enumerate(data["polls"], start=1)],
         "plans": [(c, plans[c]) for c in sorted(plans, key=lambda c: (codes.index(c) if c in codes else len(codes), c))],
         "plan_status_labels": PLAN_STATUS_LABELS, "strategy_labels": STRATEGY_LABELS,
+        **report_outreach(data, present),
+    }
+
+
+def report_outreach(data: dict, present: list[dict]) -> dict:
+    """The report's registration, feedback and campaign sections (charts as SVG rows like polls)."""
+    regs = [r for r in data.get("registrations", []) if r["status"] == "confirmed"]
+    summary = feedback_results(data)
+    questions = (data.get("feedback") or {}).get("questions") or {}
+
+    def wording(key):
+        return (questions.get(key) or {}).get("text") or str(FEEDBACK_QUESTION_LABELS[key])
+
+    charts = []
+    if summary["rated"]:
+        charts.append({"question": wording("overall"), "kind": "choice", "total": summary["rated"],
+                       "average": summary["average"],
+                       "rows": [{"text": str(o["value"]), "count": o["count"], "percent": o["percent"]}
+                                for o in reversed(summary["overall"])]})
+    answered_again = sum(o["count"] for o in summary["come_again"])
+    if answered_again:
+        charts.append({"question": wording("come_again"), "kind": "choice", "total": answered_again, "average": None,
+                       "rows": [{"text": str(COME_AGAIN_LABELS[o["value"]]), "count": o["count"],
+                                 "percent": o["percent"]} for o in summary["come_again"]]})
+    texts = [(wording(k) if k != "extra" else (questions.get("extra") or str(T["extra"])), summary["texts"][k])
+             for k in feedback_module.TEXT_FIELDS if summary["texts"][k]]
+    return {
+        "registration": {"registered": len(regs), "arrived": sum(1 for r in regs if r["participant"] is not None),
+                         "walk_ins": len(present) - sum(1 for r in regs if r["participant"] is not None),
+                         "waiting": sum(1 for r in data.get("registrations", []) if r["status"] == "waiting")}
+        if data.get("registrations") else None,
+        "feedback": {"count": summary["count"], "charts": charts, "texts": texts} if summary["count"] else None,
+        "carpool": campaigns_module.leaderboard_of(data.get("carpools", [])) if data.get("carpools") else None,
+        "nominations": sorted(data.get("nominations", []), key=lambda n: (not n["picked"], -len(n["votes"])))
+        if data.get("nominations") else None,
     }
 
 

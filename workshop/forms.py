@@ -80,6 +80,20 @@ class ChoiceField(RadioField):
             raise StopValidation(self.validators[0].message)
 
 
+class MultiChoiceField(SelectMultipleField):
+    """A multiple choice whose unknown values get the app's own, translated message (WTForms' message
+    for them is fuzzy, so untranslated, in its Finnish catalog)."""
+
+    def __init__(self, *args, unknown_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown_message = unknown_message
+
+    def pre_validate(self, form):
+        known = {choice.value for choice in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise StopValidation(self.unknown_message)
+
+
 class JoinForm(FlaskForm):
     municipality = ChoiceField(_l("Municipality"), validators=[InputRequired(_l("Choose your municipality."))])
     background = ChoiceField(_l("Background"), choices=choices(BACKGROUND_LABELS.items()),
@@ -133,6 +147,8 @@ def parse_agenda(text: str) -> list[tuple[str, int]]:
         line = raw.strip()
         if not line:
             continue
+        if len(line) > 220:  # AGENDA_LINE backtracks quadratically: a 100 KB line would take a minute
+            raise ValueError(_l("An agenda item can have 200 characters at most."))
         m = AGENDA_LINE.match(line)
         if not m or not m.group("title").strip():
             raise ValueError(_l("Each agenda line needs a title and minutes, e.g. “Group work 90 min”."))
@@ -154,7 +170,8 @@ class SessionForm(FlaskForm):
                                    validators=[Optional()])
     host_municipality = SelectField(_l("Host municipality"), validators=[
         InputRequired(_l("Choose the host municipality."))])
-    municipalities = SelectMultipleField(_l("Participating municipalities"))
+    municipalities = MultiChoiceField(_l("Participating municipalities"), unknown_message=_l(
+        "Choose 1–10 municipalities. The host municipality is always included."))
     series = SelectField(_l("Series (workshops of one area that follow each other up)"), validators=[Optional()])
     themes = TextAreaField(_l("Themes and questions"), validators=[Length(max=20000), NO_CONTROL_CHARS])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), NO_CONTROL_CHARS])

@@ -33,7 +33,7 @@ def _participant_or_404(session, participant_id: int) -> Participant:
 
 def _int(name: str) -> int | None:
     value = request.form.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _after_change(session, round_, participant_ids=None):

@@ -77,6 +77,7 @@ TIMER_ERRORS = {
     "no_timer": _l("Start the timer first."),
     "too_long": _l("The timer can run for 600 minutes at most."),
     "closed": _l("This workshop is closed."),
+    "control": _l("Remove control characters."),
 }
 
 VOTING_LABELS = {
@@ -117,6 +118,7 @@ POLL_KIND_LABELS = {
 }
 
 POLL_ERRORS = {
+    "too_fast": _l("You are answering very fast. Wait a moment and try again."),
     "no_poll": _l("That poll does not exist in this workshop."),
     "poll_closed": _l("This poll is closed, so answers are no longer accepted."),
     "session_closed": _l("This workshop is closed."),
@@ -156,6 +158,8 @@ PLAN_ERRORS = {
     "not_yours": _l("You can edit only your own municipality's plan."),
     "not_found": _l("That action is not available."),
     "series_name": _l("Give the series a name."),
+    "too_fast": _l("You are saving very fast. Wait a moment and try again."),
+    "closed": _l("This workshop is closed."),
     "bad_request": _l("The request could not be read. Reload the page."),
 }
 
@@ -170,3 +174,82 @@ def municipality_label(code: str, lang: str) -> str:
         return gettext("Other municipality")
     m = municipalities.get(code)
     return m.name(lang) if m else code
+
+
+# --- registrations, feedback, campaigns ------------------------------------------------------------
+
+DIET_LABELS = {
+    "lactose_free": _l("Lactose-free"),
+    "milk_free": _l("Milk-free"),
+    "gluten_free": _l("Gluten-free"),
+    "vegetarian": _l("Vegetarian"),
+    "vegan": _l("Vegan"),
+    "other": _l("Other dietary needs"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    "confirmed": _l("Confirmed"),
+    "waiting": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+}
+
+REGISTRATION_ERRORS = {
+    "closed": _l("Registration for this workshop has closed."),
+    "duplicate_email": _l("This email address is already registered for this workshop. Use the link in your confirmation to see or cancel that registration."),
+    "name_missing": _l("Enter your name."),
+    "contact_missing": _l("Give an email address or a phone number, so we can send you reminders."),
+    "bad_municipality": _l("Choose your municipality."),
+    "bad_background": _l("Choose your background."),
+    "bad_diet": _l("Choose dietary needs from the list."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_capacity": _l("Give the capacity as a number between 1 and 5000, or leave it empty."),
+    "not_found": _l("That registration is not available."),
+    "no_match": _l("No registration matches. Check the code on your confirmation, or simply fill in the form."),
+}
+
+FEEDBACK_QUESTION_LABELS = {
+    "overall": _l("Overall, how was the evening? (1 = poor, 5 = excellent)"),
+    "most_useful": _l("What was most useful?"),
+    "should_change": _l("What should change?"),
+    "come_again": _l("Would you come again?"),
+}
+
+COME_AGAIN_LABELS = {"yes": _l("Yes"), "maybe": _l("Maybe"), "no": _l("No")}
+
+FEEDBACK_ERRORS = {
+    "not_open": _l("Feedback is not open right now."),
+    "already": _l("You have already given feedback. Thank you!"),
+    "empty": _l("Answer at least one question."),
+    "bad_overall": _l("Choose a rating from 1 to 5."),
+    "bad_come_again": _l("Choose yes, maybe or no."),
+    "too_long": _l("An answer can have at most 1000 characters."),
+    "question_too_long": _l("A question can have at most 300 characters."),
+    "no_questions": _l("Ask at least one question."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+SCREEN_PANEL_LABELS = {
+    "": _l("Nothing extra"),
+    "feedback_results": _l("Feedback results"),
+    "carpool": _l("Carpool leaderboard"),
+    "good_deed": _l("Good deed nominations"),
+}
+
+CAMPAIGN_ERRORS = {
+    "carpool_off": _l("The carpool contest is not on for this workshop."),
+    "good_deed_off": _l("Good deed nominations are not open for this workshop."),
+    "car_name_missing": _l("Give your car a name, e.g. the drivers' names or your village."),
+    "car_name_too_long": _l("The name can have at most 80 characters."),
+    "bad_passengers": _l("Give the number of people in the car (1–9), the driver included."),
+    "bad_kilometres": _l("Give the kilometres as a whole number between 1 and 1000."),
+    "nominee_missing": _l("Name the person or group you nominate."),
+    "nominee_too_long": _l("The nominee can have at most 120 characters."),
+    "deed_missing": _l("Describe the good deed."),
+    "deed_too_long": _l("The description can have at most 1000 characters."),
+    "bad_municipality": _l("Choose one of the workshop's municipalities."),
+    "voting_closed": _l("Voting for the good deed award is not open."),
+    "not_found": _l("That nomination is not available."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}

@@ -11,7 +11,9 @@ from flask import current_app, request
 from flask import session as cookie_session
 from flask_socketio import join_room
 
-from . import sessions, socketio
+from limits import parse
+
+from . import limiter, sessions, socketio
 from .db import get_db
 from .models import Participant, Session
 from .rounds import current_round, group_of
@@ -38,6 +40,8 @@ def on_sync(fn):
 def init_app(app) -> None:
     """Handlers are registered on the module-level socketio at import; the app keeps its sockets."""
     app.extensions["paja_conns"] = {}
+    from .server import bound_send_queues
+    bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_LIMIT"])
 
 
 def current_conn() -> Conn | None:
@@ -105,6 +109,17 @@ def close_facilitator_sockets(facilitator_id: int) -> None:
     for sid, conn in list(_conns().items()):
         if conn.facilitator_id == facilitator_id:
             socketio.server.disconnect(sid, namespace="/")
+
+
+LIVE_EVENTS_PER_MINUTE = "60/minute"
+
+
+def within_limit(kind: str, key) -> bool:
+    """Flood limit for one participant's live events (votes, plans, polls; notes have their own).
+
+    Counted in the rate-limit storage, so several workers share it when Redis is configured.
+    """
+    return limiter.limiter.hit(parse(LIVE_EVENTS_PER_MINUTE), "live", kind, str(key))
 
 
 def disconnect_participant(participant_id: int) -> None:

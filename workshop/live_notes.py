@@ -5,6 +5,9 @@ Phones get only their own group's visible notes; the facilitator also sees hidde
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from flask_babel import gettext
 
 from . import live, socketio
@@ -67,6 +70,32 @@ def boards_payload(db, session: Session, facilitator: bool = False) -> dict:
             "groups": [board_payload(db, g, facilitator) for g in groups]}
 
 
+# --- order: a snapshot never overtakes a change of the same flipchart ------------------------------
+#
+# Phones, the projector and the facilitator replace a flipchart with each `board`/`boards` snapshot and
+# then apply `note`, `note_removed`, `my_votes` and `vote_progress` events to it. While a snapshot is
+# read the database driver may let other green threads run (psycopg2 does), so a change committed
+# during that read could be broadcast *before* the snapshot that misses it, and the snapshot would wipe
+# it out until the next reload. Within this process, reading+sending a snapshot and broadcasting a
+# change of the same group take the same lock: each change is in the snapshot or arrives after it.
+_STRIPES = 64
+_group_locks = [threading.Lock() for _ in range(_STRIPES)]  # green locks under eventlet/gevent
+
+
+@contextmanager
+def flipchart_order(*group_ids: int):
+    """Hold the locks of these groups' flipcharts (in a fixed order: no deadlock)."""
+    get_db().commit()  # wait holding no pooled database connection: the lock's holder may need one
+    stripes = sorted({gid % _STRIPES for gid in group_ids})
+    for i in stripes:
+        _group_locks[i].acquire()
+    try:
+        yield
+    finally:
+        for i in reversed(stripes):
+            _group_locks[i].release()
+
+
 # --- broadcasts ----------------------------------------------------------------------------------
 
 def broadcast_note(session: Session, note: Note, removed: bool = False) -> None:
@@ -74,15 +103,19 @@ def broadcast_note(session: Session, note: Note, removed: bool = False) -> None:
     db = get_db()
     group = db.get(Group, note.group_id)
     public = not removed and not note.hidden and note.merged_into_id is None
-    for room in (f"g{group.id}", f"s{session.id}:screen"):
-        if public:
-            socketio.emit("note", note_payload(note, group), to=room)
+    gone = {"id": note.id, "group": group.number}
+    public_payload = note_payload(note, group) if public else None
+    facilitator_payload = None if removed else note_payload(note, group, facilitator=True)
+    with flipchart_order(group.id):
+        for room in (f"g{group.id}", f"s{session.id}:screen"):
+            if public:
+                socketio.emit("note", public_payload, to=room)
+            else:
+                socketio.emit("note_removed", gone, to=room)
+        if removed:
+            socketio.emit("note_removed", gone, to=f"s{session.id}:fac")
         else:
-            socketio.emit("note_removed", {"id": note.id, "group": group.number}, to=room)
-    if removed:
-        socketio.emit("note_removed", {"id": note.id, "group": group.number}, to=f"s{session.id}:fac")
-    else:
-        socketio.emit("note", note_payload(note, group, facilitator=True), to=f"s{session.id}:fac")
+            socketio.emit("note", facilitator_payload, to=f"s{session.id}:fac")
 
 
 def broadcast_boards(session: Session) -> None:
@@ -92,15 +125,24 @@ def broadcast_boards(session: Session) -> None:
     if round_ is None:
         return
     for group in round_.groups:
-        socketio.emit("board", board_payload(db, group), to=f"g{group.id}")
-    socketio.emit("boards", boards_payload(db, session), to=f"s{session.id}:screen")
-    socketio.emit("boards", boards_payload(db, session, facilitator=True), to=f"s{session.id}:fac")
+        with flipchart_order(group.id):
+            db.expire_all()  # read what is committed now, under the lock
+            socketio.emit("board", board_payload(db, group), to=f"g{group.id}")
+    with flipchart_order(*(g.id for g in round_.groups)):
+        db.expire_all()
+        socketio.emit("boards", boards_payload(db, session), to=f"s{session.id}:screen")
+        socketio.emit("boards", boards_payload(db, session, facilitator=True), to=f"s{session.id}:fac")
 
 
-def broadcast_progress(session: Session, group: Group) -> None:
+def _emit_progress(session: Session, group: Group) -> None:
     payload = progress(get_db(), group)
     socketio.emit("vote_progress", payload, to=f"s{session.id}:screen")
     socketio.emit("vote_progress", payload, to=f"s{session.id}:fac")
+
+
+def broadcast_progress(session: Session, group: Group) -> None:
+    with flipchart_order(group.id):
+        _emit_progress(session, group)
 
 
 def refresh_votes(session: Session, group: Group) -> None:
@@ -108,15 +150,21 @@ def refresh_votes(session: Session, group: Group) -> None:
     group's progress again."""
     if group.voting != "open":
         return
-    for m in group.members:
-        send_my_votes(m.participant, group, to=f"p{m.participant_id}")
-    broadcast_progress(session, group)
+    with flipchart_order(group.id):
+        for m in group.members:
+            _emit_my_votes(m.participant, group, to=f"p{m.participant_id}")
+        _emit_progress(session, group)
 
 
-def send_my_votes(participant: Participant, group: Group, to: str) -> None:
+def _emit_my_votes(participant: Participant, group: Group, to: str) -> None:
     votes = my_votes(get_db(), participant, group)
     socketio.emit("my_votes", {"group": group.number, "note_ids": votes,
                                "remaining": VOTES_PER_PERSON - len(votes)}, to=to)
+
+
+def send_my_votes(participant: Participant, group: Group, to: str) -> None:
+    with flipchart_order(group.id):
+        _emit_my_votes(participant, group, to)
 
 
 def set_group_room(sid: str, group_id: int | None) -> None:
@@ -138,10 +186,15 @@ def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
         set_group_room(sid, group.id if group else None)
         if group is None:
             return
-        socketio.emit("board", board_payload(db, group), to=sid)
-        send_my_votes(participant, group, to=sid)
+        with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
+            db.expire_all()
+            socketio.emit("board", board_payload(db, group), to=sid)
+            _emit_my_votes(participant, group, to=sid)
     else:
-        socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
+        round_ = current_round(db, session)
+        with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):
+            db.expire_all()
+            socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
 
 
 def join_group_rooms(session: Session, round_) -> None:
@@ -167,7 +220,7 @@ def _participant_context():
 
 
 @socketio.on("note_add")
-def on_note_add(data=None):
+def on_note_add(data=None, *_args):
     ctx = _participant_context()
     if ctx is None:
         return error("bad_request")
@@ -185,7 +238,7 @@ def on_note_add(data=None):
 
 
 @socketio.on("note_edit")
-def on_note_edit(data=None):
+def on_note_edit(data=None, *_args):
     ctx = _participant_context()
     if ctx is None or not isinstance(data, dict):
         return error("bad_request")
@@ -199,7 +252,7 @@ def on_note_edit(data=None):
 
 
 @socketio.on("note_delete")
-def on_note_delete(data=None):
+def on_note_delete(data=None, *_args):
     ctx = _participant_context()
     if ctx is None or not isinstance(data, dict):
         return error("bad_request")
@@ -213,17 +266,20 @@ def on_note_delete(data=None):
 
 
 @socketio.on("vote")
-def on_vote(data=None):
+def on_vote(data=None, *_args):
     ctx = _participant_context()
     if ctx is None or not isinstance(data, dict):
         return error("bad_request")
     db, session, participant = ctx
+    if not live.within_limit("vote", participant.id):
+        return error("too_fast")
     try:
         group, votes = cast_vote(db, session, participant, data.get("note_id"), data.get("on"))
     except NoteError as exc:
         return error(exc.args[0])
-    send_my_votes(participant, group, to=f"p{participant.id}")
-    broadcast_progress(session, group)
+    with flipchart_order(group.id):
+        _emit_my_votes(participant, group, to=f"p{participant.id}")
+        _emit_progress(session, group)
     return {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
 
 

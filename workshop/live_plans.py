@@ -50,7 +50,7 @@ def _error(key: str) -> dict:
 
 
 @socketio.on("plan_save")
-def on_plan_save(data=None):
+def on_plan_save(data=None, *_args):
     """Add (no id) or edit (id) an action of the participant's own municipality."""
     conn = live.current_conn()
     if conn is None or conn.role != "participant" or not isinstance(data, dict):
@@ -58,6 +58,8 @@ def on_plan_save(data=None):
     db = get_db()
     session = db.get(Session, conn.session_id)
     participant = db.get(Participant, conn.participant_id)
+    if not live.within_limit("plan", participant.id):
+        return _error("too_fast")
     try:
         item_data = plans.clean_item(data)
         if data.get("id") is None:
@@ -71,13 +73,15 @@ def on_plan_save(data=None):
 
 
 @socketio.on("plan_followup")
-def on_plan_followup(data=None):
+def on_plan_followup(data=None, *_args):
     conn = live.current_conn()
     if conn is None or conn.role != "participant" or not isinstance(data, dict):
         return _error("bad_request")
     db = get_db()
     session = db.get(Session, conn.session_id)
     participant = db.get(Participant, conn.participant_id)
+    if not live.within_limit("plan", participant.id):
+        return _error("too_fast")
     try:
         item = plans.item_of(db, session, data.get("id"))
         plans.follow_up(db, session, item, data.get("status"), data.get("comment"), participant)

@@ -101,6 +101,8 @@ def on_poll_answer(data=None, *_args):
     participant = db.get(Participant, conn.participant_id)
     if participant is None:
         return {"ok": False, "error": error_message("not_participant")}
+    if not live.within_limit("poll", participant.id):
+        return {"ok": False, "error": error_message("too_fast")}
     try:
         poll = polls.answer(db, session, participant, data.get("poll"),
                             choice=data.get("choice"), text=data.get("text"))

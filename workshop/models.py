@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,6 +73,19 @@ class Session(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     # Secret of the shareable read-only results page; NULL = not shared (or revoked).
     results_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Before and after the evening (registrations.py, feedback.py, campaigns.py). A NULL token means
+    # that public page is not open; closing times are local wall-clock times like starts_at.
+    registration_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    registration_capacity: Mapped[int | None] = mapped_column(Integer)
+    feedback_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    feedback_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    feedback_questions: Mapped[dict | None] = mapped_column(JSON)
+    campaign_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    carpool_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    good_deed_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    good_deed_voting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    screen_panel: Mapped[str | None] = mapped_column(String(20))  # extra projector panel, see SCREEN_PANELS
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="sessions")
     municipalities: Mapped[list["SessionMunicipality"]] = relationship(
@@ -135,6 +149,8 @@ class Participant(Base):
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     absent: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by the facilitator
+    # Only whether this phone has answered the feedback survey: answers carry no participant.
+    gave_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     session: Mapped[Session] = relationship(back_populates="participants")
 
@@ -295,3 +311,82 @@ class PlanUpdate(Base):
     comment: Mapped[str | None] = mapped_column(String(500))
     by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- before and after the evening: registrations, feedback, campaigns -------------------------------
+
+REGISTRATION_STATUSES = ("confirmed", "waiting", "cancelled")
+DIETS = ("lactose_free", "milk_free", "gluten_free", "vegetarian", "vegan")
+SCREEN_PANELS = ("feedback_results", "carpool", "good_deed")
+
+
+class Registration(Base):
+    """A pre-registration: who is coming, for catering and the door. Cancelled rows are kept for the count."""
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("session_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the secret in the registrant's own link (view, cancel); the link itself is not stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(8))  # short code shown to the registrant, matched at the door
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # lower-cased
+    phone: Mapped[str | None] = mapped_column(String(40))
+    municipality: Mapped[str] = mapped_column(String(5))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    background: Mapped[str] = mapped_column(String(20))
+    diets: Mapped[list] = mapped_column(JSON, default=list)
+    diet_other: Mapped[str | None] = mapped_column(String(200))
+    accessibility: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="confirmed")
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FeedbackAnswer(Base):
+    """One anonymous feedback answer: deliberately no participant id and no time."""
+    __tablename__ = "feedback_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    overall: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    most_useful: Mapped[str | None] = mapped_column(String(1000))
+    should_change: Mapped[str | None] = mapped_column(String(1000))
+    come_again: Mapped[str | None] = mapped_column(String(5))  # yes / maybe / no
+    extra: Mapped[str | None] = mapped_column(String(1000))
+    via_link: Mapped[bool] = mapped_column(Boolean, default=False)  # after the event, by the feedback link
+
+
+class Carpool(Base):
+    """A car that came to the evening together (the carpool contest)."""
+    __tablename__ = "carpool"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    municipality: Mapped[str | None] = mapped_column(String(5))
+    passengers: Mapped[int] = mapped_column(Integer)  # everyone in the car, the driver included
+    kilometres: Mapped[int] = mapped_column(Integer)  # the trip to the venue
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Nomination(Base):
+    """A "good deed" award nomination: a person or deed that advanced NGO–municipality cooperation."""
+    __tablename__ = "nomination"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    nominee: Mapped[str] = mapped_column(String(120))
+    deed: Mapped[str] = mapped_column(String(1000))
+    municipality: Mapped[str | None] = mapped_column(String(5))  # the nominator's
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    picked: Mapped[bool] = mapped_column(Boolean, default=False)  # the award winner
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NominationVote(Base):
+    """A participant's one vote among the nominations at the event."""
+    __tablename__ = "nomination_vote"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)

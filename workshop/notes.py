@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session as DB
 
 from .models import Group, Note, Participant, Session, Vote, utcnow
 from .rounds import current_round, group_of
-from .sessions import bump
+from .sessions import bump, row_id
 
 MAX_CHARS = 280
 NOTES_PER_MINUTE = 20
 WRITING_PHASES = ("groupwork", "voting")  # a group writes until its own voting opens
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (JSON can carry them; no database can store them as UTF-8).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class NoteError(ValueError):
@@ -99,7 +100,7 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
 
 
 def _own_note(db: DB, session: Session, participant: Participant, note_id) -> Note:
-    note = db.get(Note, note_id) if isinstance(note_id, int) and not isinstance(note_id, bool) else None
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
     if note is None or note.session_id != session.id or note.participant_id != participant.id:
         raise NoteError("not_found")
     if note.hidden or note.merged_into_id is not None:
@@ -131,7 +132,7 @@ def delete_note(db: DB, session: Session, participant: Participant, note_id) -> 
 # --- moderation (facilitator) ------------------------------------------------------------------
 
 def note_of_session(db: DB, session: Session, note_id) -> Note:
-    note = db.get(Note, note_id) if isinstance(note_id, int) and not isinstance(note_id, bool) else None
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
     if note is None or note.session_id != session.id:
         raise NoteError("not_found")
     return note

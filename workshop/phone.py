@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.routing import BaseConverter
 
-from . import limiter, live, live_notes, live_plans, notes, plans, rounds, sessions, voting
+from . import limiter, live, live_notes, live_plans, notes, plans, registration_views, rounds, sessions, voting
 from .db import get_db
 from .forms import CodeForm, JoinForm
 from .labels import NOTE_ERRORS, PLAN_ERRORS, municipality_label
@@ -73,6 +73,7 @@ def join(code: str):
         return render_template("phone/participant.html", **participant_view(db, session, participant))
 
     form = JoinForm(municipality_choices=_municipality_choices(session))
+    registered = registration_views.prefill(form, session)  # matched at the door: details filled in
     error = None
     if form.validate_on_submit():
         if sessions.participant_count(db, session) >= current_app.config["MAX_PARTICIPANTS"]:
@@ -84,6 +85,7 @@ def join(code: str):
                 is_contact_person=bool(form.is_contact_person.data),
                 names_consented=bool(form.names_consented.data)))
             live.broadcast_lobby(session)
+            registration_views.after_join(session, participant)
             group = rounds.place_late_arrival(db, session, participant)
             if group is not None:
                 live.broadcast_groups(session, group.round, {participant.id})
@@ -93,7 +95,8 @@ def join(code: str):
                                 samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
     status = 400 if (error or form.errors) else 200
-    return render_template("phone/join.html", session=session, form=form, error=error), status
+    return render_template("phone/join.html", session=session, form=form, error=error,
+                           registered=registered), status
 
 
 # --- flipchart and votes without JavaScript (the same domain calls as the Socket.IO events) --------
@@ -111,7 +114,7 @@ def _participant_or_redirect(code: str):
 
 
 def _note_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @bp.route("/<joincode:code>/notes", methods=["POST"])

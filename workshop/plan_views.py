@@ -16,7 +16,7 @@ bp = Blueprint("plans", __name__, url_prefix="/f")
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @bp.route("/sessions/<int:session_id>/plans")

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
 from .models import PLAN_STATUSES, Note, Participant, PlanItem, PlanUpdate, Series, Session, utcnow
-from .sessions import allowed_municipalities, bump
+from .sessions import allowed_municipalities, bump, row_id
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 LIMITS = {"what": 500, "owner": 200, "due": 60, "comment": 500}
 
 
@@ -61,10 +61,12 @@ def clean_item(raw: dict) -> ItemData:
     source = raw.get("source_note_id")
     if source in ("", None):
         source = None
-    elif isinstance(source, str) and source.isdigit() and len(source) < 12:
-        source = int(source)
-    elif not (isinstance(source, int) and not isinstance(source, bool)):
-        raise PlanError("bad_request")
+    else:
+        if isinstance(source, str) and source.isascii() and source.isdigit() and len(source) < 12:
+            source = int(source)
+        source = row_id(source)
+        if source is None:
+            raise PlanError("bad_request")
     return ItemData(what=_clean(raw.get("what"), "what", required=True), owner=_clean(raw.get("owner"), "owner"),
                     due=_clean(raw.get("due"), "due"), status=status, source_note_id=source)
 
@@ -87,8 +89,19 @@ def may_edit(participant: Participant | None, municipality: str) -> bool:
     return participant is None or participant.municipality == municipality
 
 
+def _check_phone(session: Session, participant: Participant | None) -> None:
+    """A phone changes plans only while its workshop is open (the facilitator, None, also afterwards)."""
+    if participant is None:
+        return
+    if participant.removed or participant.session_id != session.id:
+        raise PlanError("not_yours")
+    if not session.is_open:
+        raise PlanError("closed")
+
+
 def create_item(db: DB, session: Session, municipality: str, data: ItemData,
                 participant: Participant | None = None) -> PlanItem:
+    _check_phone(session, participant)
     _check_municipality(session, municipality)
     if not may_edit(participant, municipality):
         raise PlanError("not_yours")
@@ -104,7 +117,7 @@ def create_item(db: DB, session: Session, municipality: str, data: ItemData,
 
 def item_of(db: DB, session: Session, item_id) -> PlanItem:
     """A plan item this session may see: its own, or an earlier one of the same series."""
-    item = db.get(PlanItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    item = db.get(PlanItem, row_id(item_id)) if row_id(item_id) is not None else None
     if item is None:
         raise PlanError("not_found")
     if item.session_id == session.id:
@@ -117,6 +130,7 @@ def item_of(db: DB, session: Session, item_id) -> PlanItem:
 
 def update_item(db: DB, session: Session, item: PlanItem, data: ItemData,
                 participant: Participant | None = None) -> PlanItem:
+    _check_phone(session, participant)
     if not may_edit(participant, item.municipality):
         raise PlanError("not_yours")
     if item.session_id != session.id:
@@ -136,6 +150,7 @@ def update_item(db: DB, session: Session, item: PlanItem, data: ItemData,
 def follow_up(db: DB, session: Session, item: PlanItem, status, comment,
               participant: Participant | None = None) -> PlanUpdate:
     """Record in this workshop how an earlier promise is going (status and an optional comment)."""
+    _check_phone(session, participant)
     if status not in PLAN_STATUSES:
         raise PlanError("bad_status")
     comment = _clean(comment, "comment")

@@ -29,7 +29,7 @@ CLOUD_SIZES = 5  # font size classes w1…w5
 MAX_CLOUD_WORDS = 80
 
 # C0/C1 controls, and invisible or direction-changing marks that could garble the projector.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 HAS_WORD_CHAR = re.compile(r"\w")
 
 

@@ -64,6 +64,17 @@ def new_join_code(db: DB) -> str:
     raise RuntimeError("no free join code")  # 1e6 codes: only with absurdly many open sessions
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits in PostgreSQL
+
+
+def row_id(value) -> int | None:
+    """A row id sent by a client (an int 1…2³¹−1), else None: never a bool, a float or a huge int,
+    which SQLite cannot even bind (OverflowError)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID:
+        return value
+    return None
+
+
 def bump(session: Session) -> int:
     session.seq = (session.seq or 0) + 1
     return session.seq

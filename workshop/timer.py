@@ -7,6 +7,7 @@ resets it. Each change bumps the session's sequence and commits; the caller broa
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session as DB
@@ -17,6 +18,8 @@ from .sessions import bump
 MAX_MINUTES = 600
 MAX_LABEL = 200
 WARNING_SECONDS = 60  # "1 minute left"
+# Control characters (a NUL cannot even be stored in PostgreSQL) and lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class TimerError(ValueError):
@@ -94,6 +97,8 @@ def start(db: DB, session: Session, minutes: int, label: str | None = None,
     label = (label or "").strip() or None
     if label is not None and len(label) > MAX_LABEL:
         raise TimerError("label_too_long")
+    if label is not None and _CONTROL.search(label):
+        raise TimerError("control")
     session.timer_ends_at = (now or utcnow()) + timedelta(minutes=minutes)
     session.timer_remaining = None
     session.timer_label = label

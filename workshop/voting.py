@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as DB
 
 from .models import Group, Note, Participant, Round, Session, Vote
 from .notes import NoteError, current_group, visible_notes
-from .sessions import bump
+from .sessions import bump, row_id
 
 VOTES_PER_PERSON = 3
 PLACES = 3
@@ -71,7 +71,7 @@ def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -
         raise NoteError("no_group")
     if group.voting != "open" or not session.is_open:
         raise NoteError("voting_closed")
-    note = db.get(Note, note_id) if isinstance(note_id, int) and not isinstance(note_id, bool) else None
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
     if note is None or note.group_id != group.id or note.hidden or note.merged_into_id is not None:
         raise NoteError("not_found")
     mine = my_votes(db, participant, group)
