@@ -444,7 +444,7 @@ def test_note_written_offline_is_delivered_once(browsing, direct):
                     [key, json.dumps([{"client_id": rows[0][1], "text": text}])])
     writer.reload()
     wait_live(writer)
-    expect(writer.locator("#outbox")).to_be_hidden()
+    expect(writer.locator("#outbox")).to_be_hidden(timeout=15_000)
     assert writer.evaluate("k => localStorage.getItem(k)", key) == "[]"
     expect(note_on_phone(writer, text)).to_have_count(1)
     expect(note_on_phone(mate, text)).to_have_count(1)

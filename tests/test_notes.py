@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from workshop import socketio
 from workshop.db import get_db
-from workshop.models import Group, Note, Participant, Session, Vote
+from workshop.models import Group, Note, Participant, Vote
 from workshop.voting import top_three
 
 from .helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form

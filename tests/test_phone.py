@@ -114,3 +114,33 @@ def test_code_guessing_is_limited_but_joining_is_not(client, app):
     assert page.status_code == 429
     with app.test_request_context(), force_locale("fi"):
         assert gettext("Too many attempts") in page.get_data(as_text=True)
+
+
+def test_locked_room_admits_nobody_new(client, app):
+    from .helpers import AuthActions
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    _p, token = gen_participant(app, s)
+    facilitator = app.test_client()
+    AuthActions(facilitator).login()
+    page = facilitator.get(f"/f/sessions/{s.id}").get_data(as_text=True)
+    facilitator.post(f"/f/sessions/{s.id}/lock", data={"csrf_token": csrf_token(page), "locked": "1"})
+    response = post_form(client, f"/{s.join_code}", {"municipality": "583", "background": "ngo"})
+    assert response.status_code == 400 and count_participants(app) == 1
+    insider = app.test_client()
+    insider.set_cookie(f"paja_p{s.id}", token)
+    assert 'id="phase-title"' in insider.get(f"/{s.join_code}").get_data(as_text=True)  # already in: stays in
+    facilitator.post(f"/f/sessions/{s.id}/lock", data={"csrf_token": csrf_token(page), "locked": "0"})
+    assert post_form(client, f"/{s.join_code}", {"municipality": "583", "background": "ngo"}).status_code == 302
+
+
+def test_per_session_capacity(client, app):
+    s = gen_session(app, gen_facilitator(app).id)
+    with app.app_context():
+        from workshop.models import Session
+        get_db().get(Session, s.id).max_participants = 1
+        get_db().commit()
+    assert post_form(client, f"/{s.join_code}", {"municipality": "583", "background": "ngo"}).status_code == 302
+    other = app.test_client()
+    assert post_form(other, f"/{s.join_code}", {"municipality": "583", "background": "ngo"}).status_code == 400
+    assert count_participants(app) == 1

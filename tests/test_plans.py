@@ -8,7 +8,7 @@ from workshop import socketio
 from workshop.db import get_db
 from workshop.models import PlanItem, PlanUpdate, Series, Session
 
-from .helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
+from .helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
 
 MUNIS = ("320", "583", "732")
 

@@ -55,11 +55,11 @@ def from_env(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
         "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
         # Engine.IO heartbeat: a phone that has not answered a ping for PING_INTERVAL + PING_TIMEOUT
-        # seconds is disconnected (and its transport closed). SEND_QUEUE_LIMIT: packets waiting for one
-        # socket before the server gives up on it (server.bound_send_queues).
+        # seconds is disconnected (and its transport closed). SEND_QUEUE_BYTES: what may wait to be
+        # sent to one socket before the server gives up on it (server.bound_send_queues).
         "PING_INTERVAL": float(os.environ.get("PAJA_PING_INTERVAL", "10")),
         "PING_TIMEOUT": float(os.environ.get("PAJA_PING_TIMEOUT", "10")),
-        "SEND_QUEUE_LIMIT": int(os.environ.get("PAJA_SEND_QUEUE_LIMIT", "1000")),
+        "SEND_QUEUE_BYTES": int(os.environ.get("PAJA_SEND_QUEUE_BYTES", str(2 * 1024 * 1024))),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (

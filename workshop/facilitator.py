@@ -28,7 +28,8 @@ def _spec_from(form: SessionForm) -> SessionSpec:
         host_municipality=form.host_municipality.data or None,
         municipalities=form.municipalities.data or [],
         themes=form.parsed_themes, agenda=form.parsed_agenda,
-        series_id=int(form.series.data) if form.series.data else None)
+        series_id=int(form.series.data) if form.series.data else None,
+        max_participants=form.max_participants.data or None)
 
 
 def _session_form() -> SessionForm:
@@ -68,6 +69,7 @@ def edit_session(session_id: int):
         form.themes.data = format_themes(spec.themes)
         form.agenda.data = format_agenda(spec.agenda)
         form.series.data = str(spec.series_id) if spec.series_id else ""
+        form.max_participants.data = spec.max_participants
     elif form.validate_on_submit():
         sessions.update_session(get_db(), session, _spec_from(form))
         live.broadcast_session(session)
@@ -97,6 +99,18 @@ def change_phase(session_id: int):
     else:
         sessions.set_phase(get_db(), session, phase)
         live.broadcast_phase(session)
+    return redirect(url_for("facilitator.session_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/lock", methods=["POST"])
+@login_required
+def lock(session_id: int):
+    session = _own_session(session_id)
+    locked = request.form.get("locked") == "1"
+    sessions.set_locked(get_db(), session, locked)
+    live.broadcast_lobby(session)
+    flash(_("The room is locked: nobody new can join.") if locked else _("The room is open for joining again."),
+          "success")
     return redirect(url_for("facilitator.session_page", session_id=session.id))
 
 

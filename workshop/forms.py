@@ -173,6 +173,8 @@ class SessionForm(FlaskForm):
     municipalities = MultiChoiceField(_l("Participating municipalities"), unknown_message=_l(
         "Choose 1–10 municipalities. The host municipality is always included."))
     series = SelectField(_l("Series (workshops of one area that follow each other up)"), validators=[Optional()])
+    max_participants = IntegerField(_l("Maximum number of participants (optional)"), validators=[
+        Optional(), NumberRange(min=1, max=5000, message=_l("Give a number between 1 and 5000."))])
     themes = TextAreaField(_l("Themes and questions"), validators=[Length(max=20000), NO_CONTROL_CHARS])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), NO_CONTROL_CHARS])
 

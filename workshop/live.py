@@ -41,7 +41,7 @@ def init_app(app) -> None:
     """Handlers are registered on the module-level socketio at import; the app keeps its sockets."""
     app.extensions["paja_conns"] = {}
     from .server import bound_send_queues
-    bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_LIMIT"])
+    bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_BYTES"])
 
 
 def current_conn() -> Conn | None:

@@ -76,7 +76,9 @@ def join(code: str):
     registered = registration_views.prefill(form, session)  # matched at the door: details filled in
     error = None
     if form.validate_on_submit():
-        if sessions.participant_count(db, session) >= current_app.config["MAX_PARTICIPANTS"]:
+        if session.locked:
+            error = _("The facilitator has closed this workshop to new participants. Ask the facilitator.")
+        elif sessions.participant_count(db, session) >= sessions.capacity(session, current_app.config["MAX_PARTICIPANTS"]):
             error = _("This workshop is full.")
         else:
             participant, token = sessions.join(db, session, JoinData(

@@ -1,7 +1,8 @@
 """Everything that knows which async server runs Paja (eventlet or gevent), apart from run.py's patching.
 
 Also how the server treats clients that stop reading (see README, "Reliability"): every Engine.IO
-socket has a bounded send queue, and a transport that cannot write for a ping period is closed.
+socket has a bounded send queue and a WebSocket a fixed kernel send buffer, and a transport that
+cannot write for a ping period is closed.
 """
 from __future__ import annotations
 
@@ -42,27 +43,54 @@ def green_database_driver(mode: str, database_url: str) -> None:
     extensions.set_wait_callback(wait_callback)
 
 
-def bound_send_queues(eio, limit: int) -> None:
-    """Give every Engine.IO socket of `eio` a send queue of at most `limit` packets.
+# --- clients that stop reading ------------------------------------------------------------------
+#
+# Emits never wait for a client: python-engineio puts each packet in the socket's queue and a writer
+# task writes it to the connection. What a client has not read yet waits in two places: the kernel's
+# send buffer (autotuned up to several MB per connection) and that queue (unbounded). A client that
+# stops reading (a frozen phone, a stalled network) would let both grow with every broadcast until
+# it is found out. So: the kernel buffer of a WebSocket is fixed at WEBSOCKET_SEND_BUFFER, the queue
+# at SEND_QUEUE_BYTES (a socket over it is disconnected), and a write that cannot go on for
+# ping_interval + ping_timeout seconds closes the transport (python-engineio does this under
+# eventlet; harden_gevent_websockets under gevent). A phone that comes back gets a fresh snapshot.
 
-    Emits never wait for a client: python-engineio puts each packet in the socket's queue and a writer
-    task sends it out. A client that stops reading (a frozen phone, a stalled network) would let that
-    queue grow with every broadcast until the ping timeout. Here a socket whose queue is full is
-    disconnected instead (in a background task, never inside the emitting handler); packets for it are
-    dropped meanwhile. A real phone reconnects and gets a fresh snapshot of everything.
-    """
+WEBSOCKET_SEND_BUFFER = 128 * 1024  # asked of the kernel, which doubles it for its bookkeeping
+PACKET_OVERHEAD = 64  # bytes counted for a packet beyond its data
+
+
+def _packet_size(pkt) -> int:
+    data = getattr(pkt, "data", None)
+    return PACKET_OVERHEAD + (len(data) if isinstance(data, (str, bytes)) else 0)
+
+
+def bound_send_queues(eio, max_bytes: int) -> None:
+    """Every Engine.IO socket of `eio` gets a send queue of at most `max_bytes` (or one bigger packet);
+    a socket whose queue is full is disconnected (in a background task, never inside the emitting
+    handler) and what is sent to it meanwhile is dropped."""
     queue_class = type(eio.create_queue())  # the async mode's queue (eventlet, gevent or threading)
 
     class BoundedQueue(queue_class):
+        queued_bytes = 0
         overflowed = False
 
         def put(self, item, *args, **kwargs):
-            if item is not None and self.qsize() >= limit:  # None ends the writer: always let it in
+            if item is None:  # None ends the writer task: always let it in
+                return super().put(item, *args, **kwargs)
+            size = _packet_size(item)
+            # One packet always fits (a big snapshot must reach a healthy client); more must not exceed.
+            if self.overflowed or (self.queued_bytes and self.queued_bytes + size > max_bytes):
                 if not self.overflowed:
                     self.overflowed = True
                     eio.start_background_task(_drop_overflowing, eio, self)
                 return None
+            self.queued_bytes += size
             return super().put(item, *args, **kwargs)
+
+        def get(self, *args, **kwargs):
+            item = super().get(*args, **kwargs)
+            if item is not None:
+                self.queued_bytes -= _packet_size(item)
+            return item
 
     eio.create_queue = lambda *args, **kwargs: BoundedQueue(*args, **kwargs)
 
@@ -70,8 +98,28 @@ def bound_send_queues(eio, limit: int) -> None:
 def _drop_overflowing(eio, queue) -> None:
     for sock in list(eio.sockets.values()):
         if sock.queue is queue and not sock.closed:
-            log.warning("Socket %s does not read (%d packets waiting): disconnecting it", sock.sid, queue.qsize())
+            log.warning("Socket %s does not read (%d bytes waiting to be sent): disconnecting it",
+                        sock.sid, queue.queued_bytes)
             sock.close(wait=False, abort=True)
+
+
+def limit_send_buffer(sock) -> None:
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, WEBSOCKET_SEND_BUFFER)
+    except (OSError, AttributeError):
+        pass
+
+
+class WebSocketSendBuffer:
+    """WSGI middleware (eventlet): a WebSocket's connection gets the fixed send buffer."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket" and "eventlet.input" in environ:
+            limit_send_buffer(environ["eventlet.input"].get_socket())
+        return self.wsgi_app(environ, start_response)
 
 
 def harden_gevent_websockets(eio) -> None:
@@ -121,6 +169,7 @@ def harden_gevent_websockets(eio) -> None:
             super().handshake()
             self.sock = Connection(self.sock)
             self.sock.settimeout(timeout)  # before the reader task starts
+            limit_send_buffer(self.sock)
 
         def send(self, data):
             if not self.connected:
@@ -159,4 +208,6 @@ def harden_gevent_websockets(eio) -> None:
 def serve(app, socketio, host: str, port: int) -> None:
     if socketio.server.eio.async_mode == "gevent":
         harden_gevent_websockets(socketio.server.eio)
+    else:
+        app.wsgi_app = WebSocketSendBuffer(app.wsgi_app)
     socketio.run(app, host=host, port=port, log_output=os.environ.get("PAJA_ACCESS_LOG") == "1")

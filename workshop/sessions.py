@@ -49,6 +49,7 @@ class SessionSpec:
     themes: list[ThemeSpec]
     agenda: list[tuple[str, int]]
     series_id: int | None = None
+    max_participants: int | None = None
 
 
 def hash_token(token: str) -> str:
@@ -109,6 +110,7 @@ def _apply_spec(session: Session, spec: SessionSpec) -> None:
     session.starts_at = spec.starts_at
     session.host_municipality = spec.host_municipality
     session.series_id = spec.series_id
+    session.max_participants = spec.max_participants
     codes = list(dict.fromkeys(spec.municipalities))
     if spec.host_municipality and spec.host_municipality not in codes:
         codes.insert(0, spec.host_municipality)
@@ -129,6 +131,7 @@ def spec_of(session: Session) -> SessionSpec:
         themes=[ThemeSpec(t.title, [q.text for q in t.questions]) for t in session.themes],
         agenda=[(a.title, a.minutes) for a in session.agenda],
         series_id=session.series_id,
+        max_participants=session.max_participants,
     )
 
 
@@ -141,6 +144,18 @@ def set_phase(db: DB, session: Session, phase: str) -> Session:
     bump(session)
     db.commit()
     return session
+
+
+def set_locked(db: DB, session: Session, locked: bool) -> Session:
+    """A locked room admits nobody new; people already in stay in."""
+    session.locked = locked
+    bump(session)
+    db.commit()
+    return session
+
+
+def capacity(session: Session, server_limit: int) -> int:
+    return min(session.max_participants or server_limit, server_limit)
 
 
 def close_session(db: DB, session: Session) -> Session:
