@@ -42,7 +42,7 @@ def join_http(url: str, code: str, municipality: str, background: str = "ngo") -
         assert response.status_code == 302, response.text[:500]
         cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         # The participant cookie is named after the session: paja_p<session id>.
-        session_id = next(int(k[len("paja_p"):]) for k in http.cookies.keys() if re.fullmatch(r"paja_p\d+", k))
+        session_id = next(int(k[len("paja_p"):]) for k in http.cookies.get_dict() if re.fullmatch(r"paja_p\d+", k))
     return {"cookie": cookie, "session": session_id}
 
 
@@ -142,15 +142,14 @@ class LiveClient:
     def on_connected(self):
         pass
 
-    def _on_connect_error(self, *data):
+    def _on_connect_error(self, *_data):
         with self.lock:
             self.connect_errors += 1
-            self.connect_error_data = data
 
     def _on_disconnect(self, reason=None):
         with self.lock:
             self.disconnects += 1
-        if reason != self.client.reason.CLIENT_DISCONNECT:
+        if reason != getattr(getattr(self.client, "reason", None), "CLIENT_DISCONNECT", "client disconnect"):
             # python-engineio's client leaves a broken WebSocket open after a transport error.
             ws = getattr(self.client.eio, "ws", None)
             if ws is not None:
