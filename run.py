@@ -16,8 +16,9 @@ else:
 
 import socket  # noqa: E402
 
-from workshop import create_app, socketio  # noqa: E402
-from workshop.server import green_database_driver, serve  # noqa: E402
+from workshop import create_app  # noqa: E402
+from workshop.extensions import socketio  # noqa: E402
+from workshop.live.server import green_database_driver, serve  # noqa: E402
 
 
 def lan_address() -> str | None:

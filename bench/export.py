@@ -23,7 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_babel import force_locale  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from workshop import auth, create_app, exports, polls, rounds, sessions, voting  # noqa: E402
+from workshop.accounts import service as auth
+from workshop import create_app
+from workshop.exports import document as exports
+from workshop.polls import service as polls
+from workshop.grouping import service as rounds
+from workshop.sessions import service as sessions
+from workshop.flipchart import voting  # noqa: E402
 from workshop.cli import upgrade_database  # noqa: E402
 from workshop.db import get_db  # noqa: E402
 from workshop.models import (  # noqa: E402
@@ -36,7 +42,7 @@ from workshop.models import (  # noqa: E402
     PollAnswer,
     Vote,
 )
-from workshop.sessions import SessionSpec, ThemeSpec, hash_token  # noqa: E402
+from workshop.sessions.service import SessionSpec, ThemeSpec, hash_token  # noqa: E402
 
 PARTICIPANTS = 500
 NOTES = 5000

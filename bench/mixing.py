@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop.mixing import Person, Score, group_sizes, mix, random_groups, score  # noqa: E402
+from workshop.grouping.mixing import Person, Score, group_sizes, mix, random_groups, score  # noqa: E402
 
 GROUP_SIZE = 6
 ROUNDS = 3

@@ -5,10 +5,10 @@ from alembic import context
 from sqlalchemy import pool
 
 from workshop.db import make_engine
-from workshop.models import Base
+from workshop.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:

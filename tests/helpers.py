@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from workshop import auth, sessions
+from workshop.accounts import service as auth
+from workshop.sessions import service as sessions
 from workshop.db import get_db
-from workshop.sessions import JoinData, SessionSpec, ThemeSpec
+from workshop.sessions.service import JoinData, SessionSpec, ThemeSpec
 
 PASSWORD = "correct horse battery"
 

@@ -24,12 +24,19 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from sqlalchemy import text
 
-from workshop import auth, create_app, notes, plans, polls, rounds, sessions, socketio
+from workshop.extensions import socketio
+from workshop.accounts import service as auth
+from workshop import create_app
+from workshop.flipchart import notes
+from workshop.plans import service as plans
+from workshop.polls import service as polls
+from workshop.grouping import service as rounds
+from workshop.sessions import service as sessions
 from workshop.cli import upgrade_database
 from workshop.db import get_db
 from workshop.models import Participant
-from workshop.rounds import RoundSettings
-from workshop.sessions import JoinData, SessionSpec, ThemeSpec
+from workshop.grouping.service import RoundSettings
+from workshop.sessions.service import JoinData, SessionSpec, ThemeSpec
 
 from .helpers import PASSWORD, csrf_token
 
@@ -203,9 +210,11 @@ def _populate(app) -> World:
 def _populate_outreach(db, w: World) -> None:
     """Registration open (one registrant), the feedback link shared, campaigns on (a car, a nomination,
     voting open) in A; the same kind of rows in B."""
-    from workshop import campaigns, feedback, registrations
+    from workshop.campaigns import service as campaigns
+    from workshop.feedback import service as feedback
+    from workshop.registration import service as registrations
     from workshop.models import Session
-    from workshop.registrations import RegistrationData
+    from workshop.registration.service import RegistrationData
     o = w.outreach
     for key, sid, name, nominee in (("a", w.sid_a, "Reeta_r1", "Hyvä Naapuri"),
                                      ("b", w.sid_b, "B-REGISTRANT-SECRET", "B-NOMINEE-SECRET")):

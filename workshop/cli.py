@@ -5,8 +5,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .config import ROOT
-from .db import engine, get_db
+from workshop.config import ROOT
+from workshop.db import engine, get_db
 
 paja = AppGroup("paja", help="Paja administration.")
 
@@ -52,7 +52,7 @@ def db_revision(message):
 @click.password_option()
 def create_facilitator_command(email, name, password):
     """Create a facilitator account."""
-    from .auth import create_facilitator
+    from workshop.accounts.service import create_facilitator
     if len(password) < 10:
         raise click.BadParameter("at least 10 characters", param_hint="password")
     upgrade_database()
@@ -63,7 +63,7 @@ def create_facilitator_command(email, name, password):
 @paja.command("demo")
 def demo_command():
     """Create a demo facilitator and a demo session with realistic content."""
-    from .demo import create_demo
+    from workshop.demo import create_demo
     upgrade_database()
     info = create_demo(get_db())
     click.echo(f"Demo workshop: {info['title']}")
@@ -77,7 +77,7 @@ def demo_command():
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def purge_command(months, dry_run):
     """Delete workshops (and all their data) older than N months."""
-    from .results import delete_session, old_sessions
+    from workshop.results.routes import delete_session, old_sessions
     db = get_db()
     old = old_sessions(db, months)
     for s in old:
@@ -98,7 +98,7 @@ def export_command(session_id, fmt, municipality, lang, output):
     """Export a workshop for the organiser (README: "JSON export format")."""
     from flask_babel import force_locale
 
-    from . import exports
+    from workshop.exports import document as exports
     try:
         data = exports.load_session(get_db(), session_id)
     except LookupError:
@@ -128,8 +128,8 @@ def import_command(file, email):
     """Import a workshop from a JSON export (new ids, join code and projector link)."""
     from sqlalchemy import select
 
-    from . import exports
-    from .models import Facilitator
+    from workshop.exports import document as exports
+    from workshop.models import Facilitator
     upgrade_database()
     db = get_db()
     if email:

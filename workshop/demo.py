@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from . import sessions
-from .auth import create_facilitator
-from .models import Facilitator
-from .sessions import SessionSpec, ThemeSpec
+from workshop.sessions import service as sessions
+from workshop.accounts.service import create_facilitator
+from workshop.models import Facilitator
+from workshop.sessions.service import SessionSpec, ThemeSpec
 
 DEMO_EMAIL = "demo@paja.invalid"
 
@@ -52,7 +52,7 @@ def create_demo(db) -> dict:
     if fac is None:
         fac = create_facilitator(db, DEMO_EMAIL, "Demo Fasilitaattori", password)
     else:
-        from .auth import hash_password
+        from workshop.accounts.service import hash_password
         fac.password_hash = hash_password(password)
         db.commit()
     starts = (datetime.now() + timedelta(days=7)).replace(hour=17, minute=30, second=0, microsecond=0)

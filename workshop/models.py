@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models: the whole schema of Paja."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from workshop.core.time import UTCDateTime, utcnow  # noqa: F401  (utcnow: re-exported for the features)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -29,10 +31,6 @@ BACKGROUNDS = ("ngo", "officer", "elected", "parish", "business", "resident", "o
 OTHER_MUNICIPALITY = "other"
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -43,7 +41,7 @@ class Facilitator(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sessions: Mapped[list["Session"]] = relationship(back_populates="facilitator")
 
@@ -62,12 +60,12 @@ class Session(Base):
     phase: Mapped[str] = mapped_column(String(20), default="lobby")
     seq: Mapped[int] = mapped_column(Integer, default=0)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False)
     presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview
     # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
-    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None] = mapped_column(Integer)
     timer_label: Mapped[str | None] = mapped_column(String(200))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
@@ -146,9 +144,9 @@ class Participant(Base):
     organisation: Mapped[str | None] = mapped_column(String(120))
     is_contact_person: Mapped[bool] = mapped_column(Boolean, default=False)
     names_consented: Mapped[bool] = mapped_column(Boolean, default=False)  # may exports show the first name
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # NULL while a phone is connected (or never disconnected); set when its last socket left.
-    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     absent: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by the facilitator
     # Only whether this phone has answered the feedback survey: answers carry no participant.
@@ -181,8 +179,8 @@ class Round(Base):
     merge_small: Mapped[bool] = mapped_column(Boolean, default=False)
     question_mode: Mapped[str] = mapped_column(String(10), default="same")
     seed: Mapped[int] = mapped_column(Integer, default=0)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     groups: Mapped[list["Group"]] = relationship(order_by="Group.number", cascade="all, delete-orphan",
                                                  back_populates="round")
@@ -237,8 +235,8 @@ class Note(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
     edited_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
     top_rank: Mapped[int | None] = mapped_column(Integer)  # 1–3 once voting has closed
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Vote(Base):
@@ -248,7 +246,7 @@ class Vote(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Poll(Base):
@@ -260,8 +258,8 @@ class Poll(Base):
     question: Mapped[str] = mapped_column(String(300))
     options: Mapped[list] = mapped_column(JSON, default=list)
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PollAnswer(Base):
@@ -271,7 +269,7 @@ class PollAnswer(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     choice: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 PLAN_STATUSES = ("not_started", "in_progress", "done", "dropped")
@@ -283,7 +281,7 @@ class Series(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PlanItem(Base):
@@ -297,8 +295,8 @@ class PlanItem(Base):
     due: Mapped[str | None] = mapped_column(String(60))  # a date or a term, e.g. "kevät 2027"
     status: Mapped[str] = mapped_column(String(12), default="not_started")
     source_note_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     updates: Mapped[list["PlanUpdate"]] = relationship(order_by="PlanUpdate.id", cascade="all, delete-orphan")
 
@@ -312,7 +310,7 @@ class PlanUpdate(Base):
     status: Mapped[str] = mapped_column(String(12))
     comment: Mapped[str | None] = mapped_column(String(500))
     by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # --- before and after the evening: registrations, feedback, campaigns -------------------------------
@@ -342,8 +340,8 @@ class Registration(Base):
     accessibility: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(12), default="confirmed")
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FeedbackAnswer(Base):
@@ -368,7 +366,7 @@ class Carpool(Base):
     municipality: Mapped[str | None] = mapped_column(String(5))
     passengers: Mapped[int] = mapped_column(Integer)  # everyone in the car, the driver included
     kilometres: Mapped[int] = mapped_column(Integer)  # the trip to the venue
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Nomination(Base):
@@ -381,7 +379,7 @@ class Nomination(Base):
     municipality: Mapped[str | None] = mapped_column(String(5))  # the nominator's
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     picked: Mapped[bool] = mapped_column(Boolean, default=False)  # the award winner
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class NominationVote(Base):

@@ -1,0 +1,119 @@
+"""Live lobby over Socket.IO (Flask-SocketIO test client): counts, phases, refused connections."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from workshop.extensions import socketio
+
+from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
+
+
+def events(sio_client, name):
+    return [e["args"][0] for e in sio_client.get_received() if e["name"] == name]
+
+
+@pytest.fixture
+def workshop(app):
+    fac = gen_facilitator(app)
+    return gen_session(app, fac.id)
+
+
+def screen_client(app, s):
+    return socketio.test_client(app, auth={"role": "screen", "token": s.screen_token})
+
+
+def phone_client(app, s, token):
+    flask_client = app.test_client()
+    flask_client.set_cookie(f"paja_p{s.id}", token)
+    return socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=flask_client)
+
+
+def test_join_updates_the_projector_count(app, client, workshop):
+    screen = screen_client(app, workshop)
+    assert screen.is_connected()
+    first = events(screen, "lobby")[-1]
+    assert first["total"] == 0
+    post_form(client, f"/{workshop.join_code}", {"municipality": "583", "background": "officer"})
+    lobby = events(screen, "lobby")[-1]
+    assert lobby["total"] == 1
+    assert {"code": "583", "count": 1} in lobby["municipalities"]
+    assert {"code": "officer", "count": 1} in lobby["backgrounds"]
+
+
+def test_phase_change_reaches_phones(app, client, workshop):
+    _p, token = gen_participant(app, workshop)
+    phone = phone_client(app, workshop, token)
+    assert phone.is_connected()
+    assert events(phone, "phase")[-1]["phase"] == "lobby"
+    AuthActions(client).login()
+    token_page = client.get(f"/f/sessions/{workshop.id}").get_data(as_text=True)
+    client.post(f"/f/sessions/{workshop.id}/phase", data={"phase": "info", "csrf_token": csrf_token(token_page)})
+    assert events(phone, "phase")[-1]["phase"] == "info"
+
+
+def test_phones_do_not_receive_lobby_counts(app, client, workshop):
+    _p, token = gen_participant(app, workshop)
+    phone = phone_client(app, workshop, token)
+    phone.get_received()
+    gen_participant(app, workshop)
+    post_form(client, f"/{workshop.join_code}", {"municipality": "583", "background": "ngo"})
+    assert events(phone, "lobby") == []
+
+
+@pytest.mark.parametrize("auth", [
+    None, {}, {"role": "participant", "session": 1}, {"role": "screen", "token": "guess"},
+    {"role": "facilitator", "session": 1}, {"role": "participant", "session": "1"},
+    {"role": "participant", "session": True}, "not a dict", {"role": "screen", "token": 12},
+])
+def test_connection_without_valid_credentials_is_refused(app, workshop, auth):
+    sio = socketio.test_client(app, auth=auth)
+    assert not sio.is_connected()
+
+
+def test_participant_cookie_of_other_session_is_refused(app, workshop):
+    other = gen_session(app, workshop.facilitator_id, title="Toinen")
+    _p, token = gen_participant(app, other)
+    flask_client = app.test_client()
+    flask_client.set_cookie(f"paja_p{workshop.id}", token)
+    sio = socketio.test_client(app, auth={"role": "participant", "session": workshop.id},
+                               flask_test_client=flask_client)
+    assert not sio.is_connected()
+
+
+def test_facilitator_socket_only_forown_session(app, client, workshop):
+    other_fac = gen_facilitator(app, email="muu@example.fi")
+    foreign = gen_session(app, other_fac.id)
+    AuthActions(client).login()
+    own = socketio.test_client(app, auth={"role": "facilitator", "session": workshop.id}, flask_test_client=client)
+    assert own.is_connected()
+    other = socketio.test_client(app, auth={"role": "facilitator", "session": foreign.id}, flask_test_client=client)
+    assert not other.is_connected()
+
+
+def test_logout_closes_facilitator_sockets(app, client, workshop):
+    auth = AuthActions(client)
+    auth.login()
+    sio = socketio.test_client(app, auth={"role": "facilitator", "session": workshop.id}, flask_test_client=client)
+    assert sio.is_connected()
+    auth.logout()
+    assert not sio.is_connected()
+
+
+def test_participant_who_leaves_is_shown_away(app, workshop):
+    _p, token = gen_participant(app, workshop)
+    phone = phone_client(app, workshop, token)
+    screen = screen_client(app, workshop)
+    screen.get_received()
+    phone.disconnect()
+    deadline = time.monotonic() + 5
+    away = 0
+    while time.monotonic() < deadline and not away:
+        socketio.sleep(0.05)
+        counts = events(screen, "lobby")
+        away = counts[-1]["away"] if counts else 0
+    assert away == 1
+    # Coming back makes them present again.
+    phone_client(app, workshop, token)
+    assert events(screen, "lobby")[-1]["away"] == 0

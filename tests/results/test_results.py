@@ -1,0 +1,108 @@
+"""The shareable results page and data retention."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from workshop.flipchart import notes
+from workshop.grouping import service as rounds
+from workshop.sessions import service as sessions
+from workshop.db import get_db
+from workshop.models import Note, Participant, PlanItem, Session
+
+from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
+
+
+def fac_post(client, s, path, **data):
+    token = csrf_token(client.get(f"/f/sessions/{s.id}").get_data(as_text=True))
+    return client.post(f"/f/sessions/{s.id}/{path}", data={"csrf_token": token, **data})
+
+
+def results_link(client, s):
+    page = client.get(f"/f/sessions/{s.id}").get_data(as_text=True)
+    return "/results/" + page.split('href="/results/')[1].split('"')[0]
+
+
+def test_share_and_revoke_results_without_names(app, client):
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    gen_participant(app, s, first_name="Salainen")
+    AuthActions(client).login()
+    fac_post(client, s, "plans/add", municipality="583", what="Yhteinen kalenteri", owner="Kunta")
+    fac_post(client, s, "results/share")
+    link = results_link(client, s)
+    anonymous = app.test_client()
+    page = anonymous.get(link)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Yhteinen kalenteri" in html and "Salainen" not in html
+    assert anonymous.get("/results/" + "x" * 32).status_code == 404
+    fac_post(client, s, "results/revoke")
+    assert anonymous.get(link).status_code == 404
+
+
+def test_remove_names_keeps_notes(app, client):
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    p, _token = gen_participant(app, s, first_name="Aino")
+    with app.app_context():
+        db = get_db()
+        session = db.get(Session, s.id)
+        rounds.publish_round(db, session, rounds.create_round(db, session, rounds.RoundSettings("mixed", group_count=1)))
+        sessions.set_phase(db, session, "groupwork")
+        notes.add_note(db, session, db.get(Participant, p.id), "client-id-1", "Jää talteen")
+    AuthActions(client).login()
+    fac_post(client, s, "results/remove-names")
+    with app.app_context():
+        db = get_db()
+        assert db.get(Participant, p.id).first_name is None
+        assert db.scalar(select(Note.text).where(Note.participant_id == p.id)) == "Jää talteen"
+
+
+def test_delete_needs_confirmation_and_removes_everything(app, client):
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    gen_participant(app, s)
+    AuthActions(client).login()
+    fac_post(client, s, "plans/add", municipality="583", what="Poistuu")
+    fac_post(client, s, "results/delete")
+    with app.app_context():
+        assert get_db().get(Session, s.id) is not None
+    fac_post(client, s, "results/delete", confirm="yes")
+    with app.app_context():
+        db = get_db()
+        assert db.get(Session, s.id) is None
+        assert db.scalar(select(func.count(Participant.id))) == 0
+        assert db.scalar(select(func.count(PlanItem.id))) == 0
+
+
+def test_purge_old_sessions(app, runner):
+    fac = gen_facilitator(app)
+    old = gen_session(app, fac.id, title="Vanha")
+    new = gen_session(app, fac.id, title="Uusi")
+    with app.app_context():
+        db = get_db()
+        db.get(Session, old.id).starts_at = datetime(2020, 1, 1, 18, 0)
+        db.get(Session, new.id).starts_at = datetime.now()
+        db.commit()
+    dry = runner.invoke(args=["paja", "purge", "--months", "12", "--dry-run"])
+    assert "Vanha" in dry.output and "Uusi" not in dry.output
+    with app.app_context():
+        assert get_db().get(Session, old.id) is not None
+    runner.invoke(args=["paja", "purge", "--months", "12"])
+    with app.app_context():
+        assert get_db().get(Session, old.id) is None and get_db().get(Session, new.id) is not None
+
+
+def test_retention_actions_are_for_the_own_facilitator(app, client):
+    owner = gen_facilitator(app)
+    s = gen_session(app, owner.id)
+    gen_facilitator(app, email="muu@example.fi")
+    AuthActions(client).login(email="muu@example.fi")
+    token = csrf_token(client.get("/f/").get_data(as_text=True))
+    for action in ("share", "revoke", "remove-names", "delete"):
+        response = client.post(f"/f/sessions/{s.id}/results/{action}", data={"csrf_token": token, "confirm": "yes"})
+        assert response.status_code == 404
+    with app.app_context():
+        assert get_db().get(Session, s.id) is not None

@@ -1,0 +1,34 @@
+"""Aware time: every timestamp is UTC with its zone, from the database too."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A naive datetime is taken as UTC; an aware one is converted to UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """DateTime(timezone=True) that always gives back an aware UTC datetime.
+
+    SQLite stores no zone and returns naive values; PostgreSQL returns the session's zone.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return aware(value)
+
+    def process_result_value(self, value, dialect):
+        return aware(value)

@@ -1,0 +1,29 @@
+"""Live fan-out of feedback: the answer count and ratings to projector and facilitator, never free texts."""
+from __future__ import annotations
+
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.feedback import service as feedback
+from workshop.live.handlers import LiveHandlers
+from workshop.live.registry import Conn
+from workshop.models import Session
+
+handlers = LiveHandlers()
+
+
+def feedback_payload(db, session: Session) -> dict:
+    r = feedback.results(db, session)
+    return {"count": r["count"], "average": r["average"], "overall": r["overall"], "come_again": r["come_again"],
+            "seq": session.seq}
+
+
+def broadcast_feedback(session: Session) -> None:
+    payload = feedback_payload(get_db(), session)
+    for room in (f"s{session.id}:screen", f"s{session.id}:fac"):
+        socketio.emit("feedback", payload, to=room)
+
+
+@handlers.on_sync
+def send_feedback_state(session: Session, conn: Conn, sid: str) -> None:
+    if conn.role != "participant":
+        socketio.emit("feedback", feedback_payload(get_db(), session), to=sid)

@@ -1,0 +1,66 @@
+"""Live fan-out of grouping: each phone its own group, the projector and facilitator all groups."""
+from __future__ import annotations
+
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.grouping.service import current_round, group_of
+from workshop.live.handlers import LiveHandlers
+from workshop.live.registry import Conn, join_group_rooms
+from workshop.models import Participant, Session
+
+handlers = LiveHandlers()
+
+
+def group_payload(group, with_members: bool) -> dict:
+    data = {"round": group.round.number, "number": group.number, "colour": group.colour,
+            "table": group.table_label,
+            "municipality": group.municipality, "size": len(group.members)}
+    if with_members:
+        data["members"] = [{"name": m.participant.first_name, "municipality": m.participant.municipality,
+                            "background": m.participant.background, "late": m.late} for m in group.members]
+    return data
+
+
+def groups_payload(round_) -> dict:
+    return {"round": round_.number if round_ else None,
+            "groups": [group_payload(g, with_members=True) for g in (round_.groups if round_ else [])]}
+
+
+def broadcast_groups(session: Session, round_, participant_ids=None) -> None:
+    """Send each member its own group, and the projector and facilitator all groups.
+
+    `participant_ids` limits the phone messages to those whose group changed (a late arrival).
+    """
+    for group in round_.groups:
+        payload = group_payload(group, with_members=False)
+        for m in group.members:
+            if participant_ids is None or m.participant_id in participant_ids:
+                socketio.emit("group", payload, to=f"p{m.participant_id}")
+    join_group_rooms({m.participant_id: g.id for g in round_.groups for m in g.members})
+    everyone = groups_payload(round_)
+    everyone["seq"] = session.seq
+    socketio.emit("groups", everyone, to=f"s{session.id}:screen")
+    socketio.emit("groups", everyone, to=f"s{session.id}:fac")
+
+
+def send_own_group(session: Session, participant_id: int, to: str) -> None:
+    round_ = current_round(get_db(), session)
+    group = group_of(get_db(), round_, participant_id) if round_ else None
+    if group is not None:
+        socketio.emit("group", group_payload(group, with_members=False), to=to)
+
+
+def announce_late_arrival(session: Session, group, participant: Participant) -> None:
+    """The facilitator sees where a late arrival was placed."""
+    socketio.emit("late_arrival", {"round": group.round.number, "group": group.number,
+                                   "name": participant.first_name,
+                                   "municipality": participant.municipality,
+                                   "background": participant.background}, to=f"s{session.id}:fac")
+
+
+@handlers.on_sync
+def send_group_state(session: Session, conn: Conn, sid: str) -> None:
+    if conn.role == "participant":
+        send_own_group(session, conn.participant_id, to=sid)
+    else:
+        socketio.emit("groups", groups_payload(current_round(get_db(), session)), to=sid)

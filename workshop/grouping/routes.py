@@ -1,0 +1,145 @@
+"""Facilitator pages for grouping rounds: create, preview, adjust, publish; absent people."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workshop.grouping import events as grouping_events
+from workshop.sessions import events as session_events
+from workshop.grouping import service as rounds
+from workshop.db import get_db
+from workshop.web.guards import login_required, own_session
+from workshop.grouping.forms import RoundForm, TableLabelForm
+from workshop.web.labels import ROUND_ERRORS
+from workshop.models import Participant, Round
+from workshop.grouping.service import RoundError, RoundSettings
+
+bp = Blueprint("grouping", __name__, url_prefix="/f/sessions/<int:session_id>")
+
+
+def _round_or_404(session, number: int) -> Round:
+    round_ = get_db().scalar(select(Round).where(Round.session_id == session.id, Round.number == number))
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _participant_or_404(session, participant_id: int) -> Participant:
+    p = get_db().get(Participant, participant_id)
+    if p is None or p.session_id != session.id:
+        abort(404)
+    return p
+
+
+def _int(name: str) -> int | None:
+    value = request.form.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _after_change(session, round_, participant_ids=None):
+    """Published rounds are live: phones, projector and facilitator follow every change."""
+    if round_.published_at is not None:
+        grouping_events.broadcast_groups(session, round_, participant_ids)
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@login_required
+def rounds_page(session_id: int):
+    session = own_session(session_id)
+    db = get_db()
+    form = RoundForm()
+    if request.method == "GET":
+        form.strategy.data = "mixed" if not rounds.rounds_of(db, session) else "home"
+        form.size_mode.data, form.size.data = "size", 5
+    elif form.validate_on_submit():
+        size = form.size.data
+        settings = RoundSettings(form.strategy.data, group_size=size if form.size_mode.data == "size" else None,
+                                 group_count=size if form.size_mode.data == "count" else None,
+                                 merge_small=bool(form.merge_small.data))
+        try:
+            round_ = rounds.create_round(db, session, settings)
+        except RoundError as exc:
+            flash(ROUND_ERRORS[exc.args[0]], "error")
+        else:
+            return redirect(url_for("grouping.round_page", session_id=session.id, number=round_.number))
+    people = list(db.scalars(select(Participant).where(Participant.session_id == session.id,
+                                                       Participant.removed.is_(False)).order_by(Participant.id)))
+    return render_template("facilitator/rounds.html", session=session, form=form, people=people,
+                           rounds=rounds.rounds_of(db, session), current=rounds.current_round(db, session)), \
+        400 if form.errors else 200
+
+
+@bp.route("/rounds/<int:number>")
+@login_required
+def round_page(session_id: int, number: int):
+    session = own_session(session_id)
+    round_ = _round_or_404(session, number)
+    db = get_db()
+    return render_template("facilitator/round.html", session=session, round=round_,
+                           score=rounds.round_score(db, session, round_), table_form=TableLabelForm())
+
+
+def _redirect_round(session, round_):
+    return redirect(url_for("grouping.round_page", session_id=session.id, number=round_.number))
+
+
+@bp.route("/rounds/<int:number>/<action>", methods=["POST"])
+@login_required
+def round_action(session_id: int, number: int, action: str):
+    session = own_session(session_id)
+    round_ = _round_or_404(session, number)
+    db = get_db()
+    try:
+        if action == "reroll":
+            rounds.reroll(db, session, round_)
+            flash(_("New groups computed."), "success")
+        elif action == "move":
+            pid, to = _int("participant"), _int("to")
+            if pid is None or to is None:
+                raise RoundError("no_group")
+            rounds.move_member(db, session, round_, pid, to)
+            _after_change(session, round_)
+            flash(_("Moved to group %(n)s.", n=to), "success")
+        elif action == "table":
+            form = TableLabelForm()
+            group_number = _int("group")
+            if group_number is None or not form.validate_on_submit():
+                for errors in form.errors.values():
+                    flash(errors[0], "error")
+                return _redirect_round(session, round_)
+            group = rounds.group_by_number(round_, group_number)
+            rounds.set_table_label(db, session, group, form.label.data)
+            _after_change(session, round_)
+            flash(_("Table saved."), "success")
+        elif action == "publish":
+            rounds.publish_round(db, session, round_)
+            if session.phase in ("lobby", "info"):
+                from workshop.sessions.service import set_phase
+                set_phase(db, session, "grouping")
+                session_events.broadcast_phase(session)
+            grouping_events.broadcast_groups(session, round_)
+            flash(_("Groups published: every phone now shows its group."), "success")
+        elif action == "delete":
+            rounds.delete_draft(db, session, round_)
+            flash(_("Draft deleted."), "success")
+            return redirect(url_for("grouping.rounds_page", session_id=session.id))
+        elif action == "rebalance":
+            moved = rounds.rebalance(db, session, round_)
+            _after_change(session, round_)
+            flash(_("Groups re-balanced: %(n)s people moved.", n=moved), "success")
+        else:
+            abort(404)
+    except RoundError as exc:
+        flash(ROUND_ERRORS[exc.args[0]], "error")
+    return _redirect_round(session, round_)
+
+
+@bp.route("/participants/<int:participant_id>/absent", methods=["POST"])
+@login_required
+def mark_absent(session_id: int, participant_id: int):
+    session = own_session(session_id)
+    participant = _participant_or_404(session, participant_id)
+    rounds.set_absent(get_db(), session, participant, request.form.get("absent") == "1")
+    session_events.broadcast_lobby(session)
+    return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#people")

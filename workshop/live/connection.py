@@ -1,0 +1,116 @@
+"""A socket's life: authenticate at connect, send the whole state (again on "sync"), mark away.
+
+Each feature's events.py adds what its pages need through `LiveHandlers.on_sync`.
+"""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask import session as cookie_session
+from flask_socketio import join_room
+
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.live.handlers import LiveHandlers, sync_senders
+from workshop.live.registry import Conn, conns
+from workshop.models import Participant, Session
+from workshop.sessions import events as session_events
+from workshop.sessions import service as sessions
+from workshop.web.guards import current_facilitator, participant_cookie_name
+
+handlers = LiveHandlers()
+
+
+def _authenticate(auth) -> Conn | None:
+    if not isinstance(auth, dict):
+        return None
+    role = auth.get("role")
+    db = get_db()
+    if role == "screen":
+        token = auth.get("token")
+        session = sessions.session_by_screen_token(db, token) if isinstance(token, str) else None
+        return Conn("screen", session.id) if session else None
+    session_id = auth.get("session")
+    if not isinstance(session_id, int) or isinstance(session_id, bool):
+        return None
+    if role == "participant":
+        token = request.cookies.get(participant_cookie_name(session_id))
+        p = sessions.participant_by_token(db, session_id, token)
+        return Conn("participant", session_id, participant_id=p.id) if p else None
+    if role == "facilitator":
+        fac = current_facilitator() if cookie_session.get("fid") is not None else None
+        if fac and sessions.session_for_facilitator(db, session_id, fac.id):
+            return Conn("facilitator", session_id, facilitator_id=fac.id)
+    return None
+
+
+@handlers.on("connect")
+def on_connect(auth=None):
+    conn = _authenticate(auth)
+    if conn is None:
+        return False  # refused: no valid participant, screen or facilitator credential
+    conns()[request.sid] = conn
+    db = get_db()
+    session = db.get(Session, conn.session_id)
+    if conn.role == "participant":
+        join_room(f"s{conn.session_id}")
+        join_room(f"p{conn.participant_id}")
+        sessions.mark_present(db, db.get(Participant, conn.participant_id))
+    elif conn.role == "screen":
+        join_room(f"s{conn.session_id}:screen")
+    else:
+        join_room(f"s{conn.session_id}:fac")
+        join_room(f"fac{conn.facilitator_id}")
+    send_state(session, conn, request.sid)
+    return True
+
+
+def send_state(session: Session, conn: Conn, sid: str) -> None:
+    """Everything a freshly (re)connected page needs, feature by feature in registration order."""
+    for fn in sync_senders(current_app):
+        fn(session, conn, sid)
+
+
+@handlers.on("sync")
+def on_sync_request(*_args):
+    """A page asks for the whole state again (after a reload-free change such as a new group)."""
+    conn = conns().get(request.sid)
+    if conn is None:
+        return {"ok": False}
+    send_state(get_db().get(Session, conn.session_id), conn, request.sid)
+    return {"ok": True}
+
+
+@handlers.on("disconnect")
+def on_disconnect(*_args):
+    conn = conns().pop(request.sid, None)
+    if conn is None or conn.role != "participant":
+        return
+    if any(c.participant_id == conn.participant_id for c in conns().values()):
+        return  # another tab or phone of the same participant is still here
+    db = get_db()
+    p = db.get(Participant, conn.participant_id)
+    if p is None:
+        return
+    sessions.mark_left(db, p)
+    app = current_app._get_current_object()
+    socketio.start_background_task(_announce_away, app, conn.session_id, conn.participant_id)
+
+
+def _announce_away(app, session_id: int, participant_id: int) -> None:
+    """After the grace period, tell the projector if the participant did not come back."""
+    socketio.sleep(app.config["AWAY_AFTER_SECONDS"] + 0.2)
+    with app.app_context():
+        db = get_db()
+        p = db.get(Participant, participant_id)
+        if p is not None and p.left_at is not None:
+            session_events.broadcast_lobby(db.get(Session, session_id))
+
+
+@handlers.on("ping_here")
+def on_ping_here(*_args):
+    """Phones say they are still here; the answer carries the current phase."""
+    conn = conns().get(request.sid)
+    if conn is None:
+        return {"ok": False}
+    session = get_db().get(Session, conn.session_id)
+    return {"ok": True, **session_events.phase_payload(session)}

@@ -1,0 +1,129 @@
+"""A feature's Socket.IO handlers, collected in its events.py and bound to the app in create_app.
+
+`LiveHandlers.on(event, role=…)` is the one preamble of every client event: who is asking (role),
+the payload against its declared schema, the flood limit, and a translated error acknowledgement
+for every refusal (a DomainError raised by the service included).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import gettext
+from flask_socketio import SocketIO
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session as DB
+
+from workshop.core.errors import DomainError
+from workshop.core.events import subscribe
+from workshop.db import get_db
+from workshop.live.registry import Conn, current_conn, within_limit
+from workshop.models import Participant, Session
+
+SYNC_KEY = "paja_sync"
+
+
+@dataclass
+class LiveContext:
+    """Who sent the current event, loaded once: the database session, the socket's identity, the
+    workshop, and the participant (None for projector and facilitator sockets)."""
+    db: DB
+    conn: Conn
+    session: Session
+    participant: Participant | None = None
+
+
+def error_ack(errors: Mapping, key: str) -> dict:
+    message = errors.get(key) or errors.get("bad_request") or "?"
+    return {"ok": False, "error": gettext(str(message))}
+
+
+def live_context(roles: tuple[str, ...]) -> LiveContext | None:
+    conn = current_conn()
+    if conn is None or conn.role not in roles:
+        return None
+    db = get_db()
+    session = db.get(Session, conn.session_id)
+    if session is None:
+        return None
+    participant = None
+    if conn.role == "participant":
+        participant = db.get(Participant, conn.participant_id)
+        if participant is None or participant.removed:
+            return None
+    return LiveContext(db, conn, session, participant)
+
+
+class LiveHandlers:
+    """Event handlers, reconnect-state senders and domain-event fan-outs of one feature.
+
+    Nothing is registered at import: `bind` does it for one app, from create_app's ordered list.
+    `on_sync` functions send the feature's current state to one socket on (re)connect and on
+    "sync": fn(session, conn, sid). `fanout(EventType)` functions take the committed domain event
+    and emit it to the rooms allowed to see it.
+    """
+
+    def __init__(self) -> None:
+        self.events: dict[str, Callable] = {}
+        self.syncs: list[Callable] = []
+        self.fanouts: list[tuple[type, Callable]] = []
+
+    def on(self, event: str, *, role: str | tuple[str, ...] | None = None,
+           schema: type[BaseModel] | None = None, limit: str | None = None,
+           errors: Mapping | None = None) -> Callable:
+        """Without `role`: a raw Socket.IO handler (connect, disconnect). With it: fn(ctx, payload)
+        whose refusals become {"ok": False, "error": <translated message from `errors`>}."""
+        roles = (role,) if isinstance(role, str) else role
+        messages = errors or {}
+
+        def decorator(fn: Callable) -> Callable:
+            if roles is None:
+                self.events[event] = fn
+                return fn
+
+            @functools.wraps(fn)
+            def handler(data=None, *_args):
+                ctx = live_context(roles)
+                if ctx is None:
+                    return error_ack(messages, "bad_request")
+                payload = data
+                if schema is not None:
+                    try:
+                        payload = schema.model_validate(data)
+                    except ValidationError:
+                        return error_ack(messages, "bad_request")
+                if limit and ctx.participant is not None and not within_limit(limit, ctx.participant.id):
+                    return error_ack(messages, "too_fast")
+                try:
+                    return fn(ctx, payload)
+                except DomainError as exc:
+                    return error_ack(messages, exc.key)
+
+            self.events[event] = handler
+            return handler
+        return decorator
+
+    def on_sync(self, fn: Callable) -> Callable:
+        self.syncs.append(fn)
+        return fn
+
+    def fanout(self, event_type: type) -> Callable:
+        """Mark fn(event) as the fan-out of a domain event: which rooms see it, with which payload."""
+        def decorator(fn: Callable) -> Callable:
+            self.fanouts.append((event_type, fn))
+            return fn
+        return decorator
+
+    def bind(self, app: Flask, socketio: SocketIO) -> None:
+        """Register on this app's Socket.IO server (call after socketio.init_app)."""
+        for event, fn in self.events.items():
+            socketio.on_event(event, fn)
+        app.extensions.setdefault(SYNC_KEY, []).extend(self.syncs)
+        for event_type, fn in self.fanouts:
+            subscribe(event_type, fn)
+
+
+def sync_senders(app: Flask) -> list[Callable]:
+    return app.extensions.get(SYNC_KEY, [])

@@ -1,0 +1,93 @@
+"""Who is behind each socket of this process, the rooms they are in, and per-socket limits.
+
+Rooms: ``s<id>`` every phone of a session, ``p<id>`` one participant's phones, ``g<id>`` the phones
+of one group, ``s<id>:screen`` the projector, ``s<id>:fac`` the facilitator's pages, ``fac<id>`` all
+of one facilitator's sockets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from limits import parse
+
+from workshop.extensions import limiter, socketio
+
+
+@dataclass
+class Conn:
+    role: str
+    session_id: int
+    participant_id: int | None = None
+    facilitator_id: int | None = None
+
+
+def init_app(app) -> None:
+    """The app keeps its own sockets; the async server's send queues are bounded."""
+    app.extensions["paja_conns"] = {}
+    from workshop.live.server import bound_send_queues
+    bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_BYTES"])
+
+
+def current_conn() -> Conn | None:
+    """Who is behind the socket of the current Socket.IO event (None: not authenticated)."""
+    return conns().get(request.sid)
+
+
+def connections() -> list[tuple[str, Conn]]:
+    """This process's authenticated sockets."""
+    return list(conns().items())
+
+
+def conns() -> dict[str, Conn]:
+    """This process's sockets of this app: sid → who."""
+    return current_app.extensions["paja_conns"]
+
+
+def away_after() -> float:
+    return current_app.config["AWAY_AFTER_SECONDS"]
+
+
+LIVE_EVENTS_PER_MINUTE = "60/minute"
+
+
+def within_limit(kind: str, key) -> bool:
+    """Flood limit for one participant's live events (votes, plans, polls; notes have their own).
+
+    Counted in the rate-limit storage, so several workers share it when Redis is configured.
+    """
+    return limiter.limiter.hit(parse(LIVE_EVENTS_PER_MINUTE), "live", kind, str(key))
+
+
+def close_facilitator_sockets(facilitator_id: int) -> None:
+    """At logout the facilitator's open pages lose their live connection at once."""
+    socketio.emit("logged_out", {}, to=f"fac{facilitator_id}")
+    for sid, conn in connections():
+        if conn.facilitator_id == facilitator_id:
+            socketio.server.disconnect(sid, namespace="/")
+
+
+def disconnect_participant(participant_id: int) -> None:
+    """A removed participant's open phones lose their connection at once (this process's sockets)."""
+    socketio.emit("removed", {}, to=f"p{participant_id}")
+    for sid, conn in connections():
+        if conn.participant_id == participant_id:
+            socketio.server.disconnect(sid, namespace="/")
+
+
+def set_group_room(sid: str, group_id: int | None) -> None:
+    """A phone listens to exactly one group's flipchart: its group in the current round."""
+    wanted = f"g{group_id}" if group_id else None
+    for room in socketio.server.rooms(sid, namespace="/"):
+        if room.startswith("g") and room[1:].isdigit() and room != wanted:
+            socketio.server.leave_room(sid, room, namespace="/")
+    if wanted:
+        socketio.server.enter_room(sid, wanted, namespace="/")
+
+
+def join_group_rooms(members: dict[int, int]) -> None:
+    """Put this process's connected phones into their new group rooms (participant id → group id;
+    phones on other workers ask with "sync")."""
+    for sid, conn in connections():
+        if conn.role == "participant" and conn.participant_id in members:
+            set_group_room(sid, members[conn.participant_id])

@@ -1,0 +1,34 @@
+"""The poll form: kind, question and options."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, choices, strip
+
+class PollForm(FlaskForm):
+    kind = ChoiceField(_l("Kind"), validators=[InputRequired(_l("Choose the kind of poll."))])
+    question = TextAreaField(_l("Question"), validators=[
+        InputRequired(_l("Write the question.")),
+        Length(max=300, message=_l("Write a question of at most 300 characters.")), NO_CONTROL_CHARS],
+        filters=[strip])
+    options = TextAreaField(_l("Options, one per line (multiple choice only)"), validators=[
+        Length(max=2000, message=_l("Give 2–8 options, one per line.")), NO_CONTROL_CHARS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from workshop.web.labels import POLL_KIND_LABELS
+        self.kind.choices = choices(POLL_KIND_LABELS.items())
+
+    def validate_options(self, field):
+        from workshop.web.labels import POLL_ERRORS
+        from workshop.polls.service import PollError, clean_options
+        self.parsed_options = []
+        if self.kind.data != "choice":
+            return
+        try:
+            self.parsed_options = clean_options((field.data or "").splitlines())
+        except PollError as exc:
+            raise ValidationError(POLL_ERRORS[exc.args[0]]) from None

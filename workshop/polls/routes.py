@@ -1,0 +1,135 @@
+"""Poll pages: the facilitator's list, form and buttons; the phone's answer form without JavaScript."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from workshop.web import guards
+from workshop.polls import events as live_polls
+from workshop.pages import phone
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
+from workshop.web.guards import login_required, own_session
+from workshop.db import get_db
+from workshop.polls.forms import PollForm
+from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS
+from workshop.polls.service import PollError
+
+bp = Blueprint("polls", __name__)
+
+
+@bp.app_context_processor
+def poll_helpers():
+    """Templates of other blueprints (phone page, projector) include the poll partials."""
+    return {"poll_for_phone": poll_for_phone, "poll_on_screen": poll_on_screen,
+            "poll_kind_labels": POLL_KIND_LABELS}
+
+
+def poll_for_phone(session, participant) -> dict:
+    db = get_db()
+    poll = polls.open_poll_of(db, session)
+    return {"poll": poll, "mine": polls.mine(db, poll, participant.id) if poll else None,
+            "error": g.get("poll_error"), "text": g.get("poll_text", "")}
+
+
+def poll_on_screen(session) -> dict | None:
+    poll = polls.shown_poll(get_db(), session)
+    return polls.results(get_db(), poll) if poll else None
+
+
+# --- facilitator ------------------------------------------------------------------------------
+
+@bp.route("/f/sessions/<int:session_id>/polls", methods=["GET", "POST"])
+@login_required
+def polls_page(session_id: int):
+    session = own_session(session_id)
+    db = get_db()
+    form = PollForm()
+    if request.method == "GET":
+        form.kind.data = "choice"
+    elif form.validate_on_submit():
+        try:
+            polls.create_poll(db, session, form.kind.data, form.question.data, form.parsed_options)
+        except PollError as exc:
+            form.question.errors.append(POLL_ERRORS[exc.args[0]])
+        else:
+            flash(_("Poll saved. Open it when the room is ready to answer."), "success")
+            return redirect(url_for("polls.polls_page", session_id=session.id))
+    items = [(p, polls.results(db, p)) for p in reversed(polls.polls_of(db, session))]
+    return render_template("facilitator/polls.html", session=session, form=form, items=items), \
+        400 if form.errors else 200
+
+
+@bp.route("/f/sessions/<int:session_id>/polls/<int:poll_id>/<action>", methods=["POST"])
+@login_required
+def poll_action(session_id: int, poll_id: int, action: str):
+    session = own_session(session_id)
+    db = get_db()
+    try:
+        poll = polls.poll_of_session(db, session, poll_id)
+    except PollError:
+        abort(404)
+    try:
+        if action == "open":
+            polls.open_poll(db, session, poll)
+            live_polls.broadcast_poll(session)
+            flash(_("The poll is open: phones show it now."), "success")
+        elif action == "close":
+            polls.close_poll(db, session, poll)
+            live_polls.broadcast_poll(session)
+            flash(_("The poll is closed. The projector keeps showing its results."), "success")
+        elif action == "delete":
+            polls.delete_poll(db, session, poll)
+            live_polls.broadcast_poll(session)
+            flash(_("Poll deleted."), "success")
+        elif action == "remove-word":
+            removed = polls.remove_word(db, session, poll, request.form.get("word", "")[:200])
+            live_polls.broadcast_results(session, poll)
+            flash(ngettext("Removed from the word cloud: %(num)s answer.",
+                           "Removed from the word cloud: %(num)s answers.", removed), "success")
+        else:
+            abort(404)
+    except PollError as exc:
+        db.rollback()
+        flash(POLL_ERRORS[exc.args[0]], "error")
+    return redirect(url_for("polls.polls_page", session_id=session.id) + f"#poll-{poll_id}")
+
+
+# --- phone without JavaScript ----------------------------------------------------------------
+
+@bp.route("/<joincode:code>/poll", methods=["POST"])
+def answer(code: str):
+    db = get_db()
+    session = sessions.open_session_by_code(db, code)
+    if session is None:
+        return render_template("phone/unknown_code.html", code=code), 404
+    token = request.cookies.get(guards.participant_cookie_name(session.id))
+    participant = sessions.participant_by_token(db, session.id, token)
+    if participant is None:
+        flash(POLL_ERRORS["not_participant"], "error")
+        return redirect(url_for("phone.join", code=code), 303)
+    try:
+        poll = polls.answer(db, session, participant, request.form.get("poll"),
+                            choice=request.form.get("choice"), text=request.form.get("text"))
+    except PollError as exc:
+        db.rollback()
+        # The participant page again, with the message next to the poll and the text kept.
+        g.poll_error = POLL_ERRORS[exc.args[0]]
+        g.poll_text = request.form.get("text", "")[:polls.MAX_ANSWER * 4]
+        response = make_response(phone.join(code))
+        response.status_code = 400
+        return response
+    live_polls.after_answer(session, poll, participant.id)
+    flash(_("Thank you! Your answer was saved."), "success")
+    return redirect(url_for("phone.join", code=code) + "#poll", 303)

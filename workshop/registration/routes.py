@@ -1,0 +1,257 @@
+"""Pre-registration pages: the public sign-up (link + QR), the registrant's own page, the organiser's
+headcount and list, and matching a registration at the door when a registered person joins."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as cookie_session,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from workshop.extensions import limiter
+from workshop.exports import document as exports
+from workshop.web import links
+from workshop.registration import events as live_outreach
+from workshop.core import mail
+from workshop.registration import service as registrations
+from workshop.sessions import service as sessions
+from workshop.web.guards import login_required, own_session
+from workshop.db import get_db
+from workshop.web.labels import (
+    DIET_LABELS,
+    REGISTRATION_ERRORS,
+    REGISTRATION_STATUS_LABELS,
+    municipality_label,
+)
+from workshop.models import Registration, Session
+from workshop.registration.forms import DoorMatchForm, RegistrationForm, RegistrationSettingsForm
+from workshop.registration.service import RegistrationData, RegistrationError
+from workshop.web.qr import qr_response
+
+bp = Blueprint("registration", __name__)
+
+
+def _failed(response) -> bool:
+    return response.status_code in (400, 404)
+
+
+def _municipality_choices(session):
+    lang = str(get_locale())
+    return [(code, municipality_label(code, lang)) for code in sessions.allowed_municipalities(session)]
+
+
+def public_url(session) -> str:
+    return f"{links.base_url()}{url_for('registration.register', token=session.registration_token)}"
+
+
+def own_url(token: str) -> str:
+    return f"{links.base_url()}{url_for('registration.mine', token=token)}"
+
+
+# --- public: sign up, see and cancel one's own registration --------------------------------------
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+def register(token: str):
+    db = get_db()
+    session = registrations.session_by_registration_token(db, token)
+    if session is None:
+        abort(404)
+    if registrations.is_closed(session):
+        return render_template("registration/closed.html", session=session), 410
+    form = RegistrationForm(municipality_choices=_municipality_choices(session))
+    error = None
+    if form.validate_on_submit():
+        try:
+            reg, secret = registrations.register(db, session, RegistrationData(
+                name=form.name.data, email=form.email.data, phone=form.phone.data,
+                municipality=form.municipality.data, organisation=form.organisation.data,
+                background=form.background.data, diets=form.diets.data or [],
+                diet_other=form.diet_other.data, accessibility=form.accessibility.data))
+        except RegistrationError as exc:
+            error = REGISTRATION_ERRORS[exc.args[0]]
+        else:
+            live_outreach.broadcast_registrations(session)
+            _send_confirmation(session, reg, secret)
+            return redirect(url_for("registration.mine", token=secret))
+    status = 400 if (error or form.errors) else 200
+    return render_template("registration/register.html", session=session, form=form, error=error), status
+
+
+def _send_confirmation(session, reg, secret: str) -> None:
+    if not reg.email or not mail.configured():
+        return
+    body = render_template("registration/email_text.html", session=session, reg=reg, url=own_url(secret))
+    subject = (_("Registration confirmed: %(title)s", title=session.title) if reg.status == "confirmed"
+               else _("On the waiting list: %(title)s", title=session.title))
+    mail.send(reg.email, subject, body)
+
+
+@bp.route("/registration/<token>")
+def mine(token: str):
+    reg = registrations.by_token(get_db(), token)
+    if reg is None:
+        abort(404)
+    session = get_db().get(Session, reg.session_id)
+    response = Response(render_template("registration/mine.html", session=session, reg=reg, token=token,
+                                        emailed=bool(reg.email) and mail.configured()))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the secret link must not leak to other sites
+    return response
+
+
+@bp.route("/registration/<token>/cancel", methods=["POST"])
+@limiter.limit("20 per 10 minutes", deduct_when=_failed)
+def cancel_mine(token: str):
+    db = get_db()
+    reg = registrations.by_token(db, token)
+    if reg is None:
+        abort(404)
+    session = db.get(Session, reg.session_id)
+    registrations.cancel(db, session, reg)
+    live_outreach.broadcast_registrations(session)
+    flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for("registration.mine", token=token))
+
+
+# --- the organiser ------------------------------------------------------------------------------
+
+@bp.route("/f/sessions/<int:session_id>/registrations", methods=["GET", "POST"])
+@login_required
+def organiser_page(session_id: int):
+    session = own_session(session_id)
+    db = get_db()
+    form = RegistrationSettingsForm()
+    if request.method == "GET":
+        form.closes_at.data = session.registration_closes_at
+        form.capacity.data = session.registration_capacity
+    elif form.validate_on_submit():
+        try:
+            registrations.open_registration(db, session, form.closes_at.data, form.capacity.data)
+        except RegistrationError as exc:
+            flash(REGISTRATION_ERRORS[exc.args[0]], "error")
+        else:
+            live_outreach.broadcast_registrations(session)
+            flash(_("Registration settings saved."), "success")
+            return redirect(url_for("registration.organiser_page", session_id=session.id))
+    status = 400 if form.errors else 200
+    return render_template("facilitator/registrations.html", session=session, form=form,
+                           counts=registrations.headcount(db, session),
+                           attendance=registrations.attendance(db, session),
+                           rows=registrations.all_of(db, session),
+                           public_url=public_url(session) if session.registration_token else None,
+                           closed=registrations.is_closed(session)), status
+
+
+@bp.route("/f/sessions/<int:session_id>/registrations/stop", methods=["POST"])
+@login_required
+def stop(session_id: int):
+    session = own_session(session_id)
+    registrations.close_registration(get_db(), session)
+    flash(_("The registration page is closed. The registrations are kept."), "success")
+    return redirect(url_for("registration.organiser_page", session_id=session.id))
+
+
+@bp.route("/f/sessions/<int:session_id>/registrations/<int:reg_id>/cancel", methods=["POST"])
+@login_required
+def organiser_cancel(session_id: int, reg_id: int):
+    session = own_session(session_id)
+    db = get_db()
+    try:
+        registrations.cancel(db, session, registrations.registration_of(db, session, reg_id))
+    except RegistrationError as exc:
+        flash(REGISTRATION_ERRORS[exc.args[0]], "error")
+    else:
+        live_outreach.broadcast_registrations(session)
+        flash(_("Registration cancelled."), "success")
+    return redirect(url_for("registration.organiser_page", session_id=session.id) + "#list")
+
+
+@bp.route("/f/sessions/<int:session_id>/registrations/qr.svg")
+@login_required
+def qr(session_id: int):
+    session = own_session(session_id)
+    if not session.registration_token:
+        abort(404)
+    return qr_response(public_url(session))
+
+
+@bp.route("/f/sessions/<int:session_id>/registrations.<fmt>")
+@login_required
+def download(session_id: int, fmt: str):
+    session = own_session(session_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    data = exports.load_session(get_db(), session.id)
+    response = Response(exports.render_registrations(data, fmt),
+                        mimetype="text/csv; charset=utf-8" if fmt == "csv" else exports.MIMETYPES["xlsx"])
+    name = exports.filename(data, fmt).replace("paja-", "paja-registrations-", 1).replace(".csv.zip", ".csv")
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- at the door: a registered person joins and finds their registration -------------------------
+
+def _match_key(session) -> str:
+    return f"reg{session.id}"
+
+
+@bp.route("/<joincode:code>/registered", methods=["POST"])
+@limiter.limit("20 per 10 minutes", deduct_when=lambda _response: g.get("door_failed", False))
+def door_match(code: str):
+    db = get_db()
+    session = sessions.open_session_by_code(db, code)
+    if session is None:
+        abort(404)
+    form = DoorMatchForm(prefix="door")
+    reg = registrations.find_for_door(db, session, form.lookup.data) if form.validate_on_submit() else None
+    if reg is None:
+        g.door_failed = True  # only misses count: a whole venue shares one Wi-Fi address
+        flash(REGISTRATION_ERRORS["no_match"], "error")
+        return redirect(url_for("phone.join", code=code))
+    cookie_session[_match_key(session)] = reg.id
+    flash(_("Welcome, %(name)s! Your details from the registration are filled in below: check them and join.",
+            name=reg.name), "success")
+    return redirect(url_for("phone.join", code=code))
+
+
+def prefill(form, session) -> object | None:
+    """On the join page: fill the form from a registration matched at the door (None if there is none)."""
+    reg_id = cookie_session.get(_match_key(session))
+    reg = get_db().get(Registration, reg_id) if isinstance(reg_id, int) else None
+    if reg is None or reg.session_id != session.id or reg.status == "cancelled":
+        return None
+    if request.method == "GET":
+        if reg.municipality in sessions.allowed_municipalities(session):
+            form.municipality.data = reg.municipality
+        form.background.data = reg.background
+        form.first_name.data = reg.name.split()[0][:60] if reg.name.split() else None
+        form.organisation.data = reg.organisation
+    return reg
+
+
+def after_join(session, participant) -> None:
+    """The matched registration now counts as arrived."""
+    reg_id = cookie_session.pop(_match_key(session), None)
+    reg = get_db().get(Registration, reg_id) if isinstance(reg_id, int) else None
+    if reg is not None and reg.session_id == session.id and reg.status != "cancelled":
+        registrations.link_participant(get_db(), session, reg, participant)
+        live_outreach.broadcast_registrations(session)
+
+
+@bp.app_context_processor
+def door_form():
+    return {"door_form": lambda: DoorMatchForm(prefix="door", formdata=None), "diet_labels": DIET_LABELS,
+            "registration_status_labels": REGISTRATION_STATUS_LABELS}

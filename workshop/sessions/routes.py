@@ -1,0 +1,121 @@
+"""Facilitator pages: list, create and edit sessions, run the phases, close."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from workshop.web import links
+from workshop.live import registry as live
+from workshop.sessions import events as session_events
+from workshop.sessions import service as sessions
+from workshop.web.guards import current_facilitator, login_required, own_session
+from workshop.db import get_db
+from workshop.sessions.forms import SessionForm, format_agenda, format_themes
+from workshop.models import PHASES
+from workshop.sessions.service import SessionSpec
+
+bp = Blueprint("facilitator", __name__, url_prefix="/f")
+
+
+def _spec_from(form: SessionForm) -> SessionSpec:
+    return SessionSpec(
+        title=form.title.data, starts_at=form.starts_at.data,
+        host_municipality=form.host_municipality.data or None,
+        municipalities=form.municipalities.data or [],
+        themes=form.parsed_themes, agenda=form.parsed_agenda,
+        series_id=int(form.series.data) if form.series.data else None,
+        max_participants=form.max_participants.data or None)
+
+
+def _session_form() -> SessionForm:
+    from workshop.plans.service import series_of
+    return SessionForm(lang=str(get_locale()), series=series_of(get_db(), current_facilitator().id))
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    return render_template("facilitator/dashboard.html",
+                           sessions=sessions.sessions_of(get_db(), current_facilitator().id))
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session():
+    form = _session_form()
+    if form.validate_on_submit():
+        session = sessions.create_session(get_db(), current_facilitator().id, _spec_from(form))
+        flash(_("Workshop created. Its join code is %(code)s.", code=session.join_code), "success")
+        return redirect(url_for("facilitator.session_page", session_id=session.id))
+    return render_template("facilitator/edit.html", form=form, session=None), 400 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(session_id: int):
+    session = own_session(session_id)
+    form = _session_form()
+    if request.method == "GET":
+        spec = sessions.spec_of(session)
+        form.title.data = spec.title
+        form.starts_at.data = spec.starts_at
+        form.host_municipality.data = spec.host_municipality or ""
+        form.municipalities.data = spec.municipalities
+        form.themes.data = format_themes(spec.themes)
+        form.agenda.data = format_agenda(spec.agenda)
+        form.series.data = str(spec.series_id) if spec.series_id else ""
+        form.max_participants.data = spec.max_participants
+    elif form.validate_on_submit():
+        sessions.update_session(get_db(), session, _spec_from(form))
+        session_events.broadcast_session(session)
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("facilitator.session_page", session_id=session.id))
+    return render_template("facilitator/edit.html", form=form, session=session), 400 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>")
+@login_required
+def session_page(session_id: int):
+    session = own_session(session_id)
+    counts = sessions.lobby_counts(get_db(), session, live.away_after())
+    return render_template("facilitator/session.html", session=session, counts=counts, phases=PHASES,
+                           join_url=links.join_url(session))
+
+
+@bp.route("/sessions/<int:session_id>/phase", methods=["POST"])
+@login_required
+def change_phase(session_id: int):
+    session = own_session(session_id)
+    phase = request.form.get("phase", "")
+    if not session.is_open:
+        flash(_("This workshop is closed."), "error")
+    elif phase not in PHASES or phase == "closed":
+        flash(_("Unknown phase."), "error")
+    else:
+        sessions.set_phase(get_db(), session, phase)
+        session_events.broadcast_phase(session)
+    return redirect(url_for("facilitator.session_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/lock", methods=["POST"])
+@login_required
+def lock(session_id: int):
+    session = own_session(session_id)
+    locked = request.form.get("locked") == "1"
+    sessions.set_locked(get_db(), session, locked)
+    session_events.broadcast_lobby(session)
+    flash(_("The room is locked: nobody new can join.") if locked else _("The room is open for joining again."),
+          "success")
+    return redirect(url_for("facilitator.session_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/close", methods=["POST"])
+@login_required
+def close(session_id: int):
+    session = own_session(session_id)
+    if session.is_open:
+        sessions.close_session(get_db(), session)
+        session_events.broadcast_phase(session)
+        flash(_("The workshop is closed and its join code no longer works."), "success")
+    return redirect(url_for("facilitator.session_page", session_id=session.id))

@@ -1,0 +1,291 @@
+"""Session domain: create, edit, close, change phase, join, presence and lobby counts.
+
+The only place that changes a session's state. Each change is committed and bumps the
+session's sequence number before the caller broadcasts it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DB
+
+from workshop.core.events import DomainEvent, publish
+from workshop.core import municipalities
+from workshop.models import (
+    BACKGROUNDS,
+    OTHER_MUNICIPALITY,
+    PHASES,
+    AgendaItem,
+    Participant,
+    Question,
+    Session,
+    SessionMunicipality,
+    Theme,
+    utcnow,
+)
+
+JOIN_CODE_RE = re.compile(r"^\d{6}$")
+
+
+@dataclass
+class ThemeSpec:
+    title: str
+    questions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SessionSpec:
+    """Everything the facilitator edits about a session."""
+    title: str
+    starts_at: datetime | None
+    host_municipality: str | None
+    municipalities: list[str]
+    themes: list[ThemeSpec]
+    agenda: list[tuple[str, int]]
+    series_id: int | None = None
+    max_participants: int | None = None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_join_code(db: DB) -> str:
+    """A random 6-digit code no open session uses."""
+    for _ in range(100):
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if db.scalar(select(Session.id).where(Session.join_code == code)) is None:
+            return code
+    raise RuntimeError("no free join code")  # 1e6 codes: only with absurdly many open sessions
+
+
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits in PostgreSQL
+
+
+def row_id(value) -> int | None:
+    """A row id sent by a client (an int 1…2³¹−1), else None: never a bool, a float or a huge int,
+    which SQLite cannot even bind (OverflowError)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID:
+        return value
+    return None
+
+
+def bump(session: Session) -> int:
+    session.seq = (session.seq or 0) + 1
+    return session.seq
+
+
+def create_session(db: DB, facilitator_id: int, spec: SessionSpec) -> Session:
+    for _attempt in range(5):
+        session = Session(facilitator_id=facilitator_id, join_code=new_join_code(db),
+                          screen_token=secrets.token_urlsafe(24), phase="lobby", seq=0)
+        _apply_spec(session, spec)
+        db.add(session)
+        try:
+            db.commit()
+            return session
+        except IntegrityError:  # a concurrent session took the same code
+            db.rollback()
+    raise RuntimeError("could not allocate a join code")
+
+
+def update_session(db: DB, session: Session, spec: SessionSpec) -> Session:
+    # Old rows go first, so unique (session, municipality) pairs can be written again.
+    session.municipalities, session.themes, session.agenda = [], [], []
+    db.flush()
+    _apply_spec(session, spec)
+    bump(session)
+    db.commit()
+    return session
+
+
+def _apply_spec(session: Session, spec: SessionSpec) -> None:
+    session.title = spec.title
+    session.starts_at = spec.starts_at
+    session.host_municipality = spec.host_municipality
+    session.series_id = spec.series_id
+    session.max_participants = spec.max_participants
+    codes = list(dict.fromkeys(spec.municipalities))
+    if spec.host_municipality and spec.host_municipality not in codes:
+        codes.insert(0, spec.host_municipality)
+    session.municipalities = [SessionMunicipality(code=c, position=i) for i, c in enumerate(codes)]
+    session.themes = [
+        Theme(title=t.title, position=i,
+              questions=[Question(text=q, position=j) for j, q in enumerate(t.questions)])
+        for i, t in enumerate(spec.themes)
+    ]
+    session.agenda = [AgendaItem(title=title, minutes=minutes, position=i)
+                      for i, (title, minutes) in enumerate(spec.agenda)]
+
+
+def spec_of(session: Session) -> SessionSpec:
+    return SessionSpec(
+        title=session.title, starts_at=session.starts_at, host_municipality=session.host_municipality,
+        municipalities=[m.code for m in session.municipalities],
+        themes=[ThemeSpec(t.title, [q.text for q in t.questions]) for t in session.themes],
+        agenda=[(a.title, a.minutes) for a in session.agenda],
+        series_id=session.series_id,
+        max_participants=session.max_participants,
+    )
+
+
+def set_phase(db: DB, session: Session, phase: str) -> Session:
+    if phase not in PHASES:
+        raise ValueError(phase)
+    if phase == "closed":
+        return close_session(db, session)
+    session.phase = phase
+    bump(session)
+    db.commit()
+    return session
+
+
+def set_locked(db: DB, session: Session, locked: bool) -> Session:
+    """A locked room admits nobody new; people already in stay in."""
+    session.locked = locked
+    bump(session)
+    db.commit()
+    return session
+
+
+def capacity(session: Session, server_limit: int) -> int:
+    return min(session.max_participants or server_limit, server_limit)
+
+
+def close_session(db: DB, session: Session) -> Session:
+    """Close for good: the join code expires and is free for other sessions."""
+    session.is_open = False
+    session.phase = "closed"
+    session.join_code = None
+    session.closed_at = utcnow()
+    bump(session)
+    db.commit()
+    return session
+
+
+def sessions_of(db: DB, facilitator_id: int) -> list[Session]:
+    return list(db.scalars(select(Session).where(Session.facilitator_id == facilitator_id)
+                           .order_by(Session.is_open.desc(), Session.starts_at.desc(), Session.id.desc())))
+
+
+def session_for_facilitator(db: DB, session_id: int, facilitator_id: int) -> Session | None:
+    session = db.get(Session, session_id)
+    if session is None or session.facilitator_id != facilitator_id:
+        return None
+    return session
+
+
+def open_session_by_code(db: DB, code: str) -> Session | None:
+    if not JOIN_CODE_RE.match(code or ""):
+        return None
+    return db.scalar(select(Session).where(Session.join_code == code, Session.is_open.is_(True)))
+
+
+def session_by_screen_token(db: DB, token: str) -> Session | None:
+    if not token or len(token) > 64:
+        return None
+    return db.scalar(select(Session).where(Session.screen_token == token))
+
+
+# --- participants -------------------------------------------------------------------------
+
+@dataclass
+class JoinData:
+    municipality: str
+    background: str
+    first_name: str | None = None
+    organisation: str | None = None
+    is_contact_person: bool = False
+    names_consented: bool = False
+
+
+def allowed_municipalities(session: Session) -> list[str]:
+    return [m.code for m in session.municipalities] + [OTHER_MUNICIPALITY]
+
+
+def join(db: DB, session: Session, data: JoinData) -> tuple[Participant, str]:
+    """Add a participant; returns it with the cookie token (only its hash is stored)."""
+    assert data.municipality in allowed_municipalities(session)
+    assert data.background in BACKGROUNDS
+    token = secrets.token_urlsafe(32)  # 256 bits
+    participant = Participant(
+        session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
+        background=data.background, first_name=data.first_name or None,
+        organisation=data.organisation or None, is_contact_person=data.is_contact_person,
+        names_consented=data.names_consented and bool(data.first_name))
+    db.add(participant)
+    bump(session)
+    db.commit()
+    return participant, token
+
+
+def participant_count(db: DB, session: Session) -> int:
+    return db.scalar(select(func.count(Participant.id)).where(
+        Participant.session_id == session.id, Participant.removed.is_(False))) or 0
+
+
+def participant_by_token(db: DB, session_id: int, token: str | None) -> Participant | None:
+    """The participant this cookie token admits to this session, if any."""
+    if not token or len(token) > 100:
+        return None
+    p = db.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+    if p is None or p.session_id != session_id or p.removed:
+        return None
+    return p
+
+
+@dataclass(frozen=True)
+class ParticipantReturned(DomainEvent):
+    """A participant shown as away has a phone connected again."""
+    session_id: int
+    participant_id: int
+
+
+def mark_present(db: DB, participant: Participant) -> None:
+    if participant.left_at is not None:
+        participant.left_at = None
+        db.commit()
+        publish(ParticipantReturned(participant.session_id, participant.id))
+
+
+def mark_left(db: DB, participant: Participant) -> None:
+    participant.left_at = utcnow()
+    db.commit()
+
+
+def is_away(participant: Participant, away_after: float, now: datetime | None = None) -> bool:
+    if participant.left_at is None:
+        return False
+    left = participant.left_at
+    now = now or utcnow()
+    if left.tzinfo is None:  # SQLite returns naive datetimes
+        now = now.replace(tzinfo=None)
+    return now - left >= timedelta(seconds=away_after)
+
+
+def lobby_counts(db: DB, session: Session, away_after: float) -> dict:
+    """Counts for the projector: by municipality and background, and how many are away."""
+    people = db.scalars(select(Participant).where(
+        Participant.session_id == session.id, Participant.removed.is_(False))).all()
+    now = utcnow()
+    away = sum(1 for p in people if is_away(p, away_after, now))
+    by_muni = Counter(p.municipality for p in people)
+    by_bg = Counter(p.background for p in people)
+    return {
+        "total": len(people),
+        "present": len(people) - away,
+        "away": away,
+        "municipalities": [{"code": c, "count": by_muni.get(c, 0)} for c in allowed_municipalities(session)],
+        "backgrounds": [{"code": b, "count": by_bg.get(b, 0)} for b in BACKGROUNDS],
+    }
+
+
+def valid_municipality(code: str) -> bool:
+    return municipalities.exists(code)

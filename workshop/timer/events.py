@@ -1,0 +1,22 @@
+"""Live timer: the countdown's state to phones, projector and facilitator pages."""
+from __future__ import annotations
+
+from workshop.extensions import socketio
+from workshop.live import registry as live
+from workshop.timer import service as timer
+from workshop.models import Session
+from workshop.live.handlers import LiveHandlers
+
+handlers = LiveHandlers()
+
+
+def broadcast_timer(session: Session) -> None:
+    payload = timer.state(session)
+    for room in (f"s{session.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+        socketio.emit("timer", payload, to=room)
+
+
+@handlers.on_sync
+def send_timer(session: Session, conn: live.Conn, sid: str) -> None:
+    """A (re)connected page gets the current timer, idle included (it then hides the clock)."""
+    socketio.emit("timer", timer.state(session), to=sid)

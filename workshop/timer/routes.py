@@ -1,0 +1,78 @@
+"""Facilitator's timer controls: POST forms that call the timer domain, then broadcast."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from workshop.timer import service as timer
+from workshop.web.guards import login_required, own_session
+from workshop.db import get_db
+from workshop.web.labels import TIMER_ERRORS
+from workshop.timer.events import broadcast_timer
+from workshop.timer.service import TimerError
+
+bp = Blueprint("timer", __name__, url_prefix="/f/sessions/<int:session_id>/timer")
+
+ACTIONS = ("start", "pause", "resume", "extend", "reset")
+
+
+def _whole_number(name: str) -> int | None:
+    """A whole number from the form, or None ("x", "-1", "1.5", non-ASCII digits, absurdly long)."""
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+
+
+def _apply(session, action: str) -> None:
+    db = get_db()
+    if action not in ACTIONS:
+        raise TimerError("unknown_action")
+    if not session.is_open:
+        raise TimerError("closed")
+    if action == "start" and "agenda_item" in request.form:
+        timer.start_agenda_item(db, session, _whole_number("agenda_item"))
+    elif action == "start":
+        timer.start(db, session, _whole_number("minutes") or 0, request.form.get("label"))
+    elif action == "pause":
+        timer.pause(db, session)
+    elif action == "resume":
+        timer.resume(db, session)
+    elif action == "extend":
+        timer.extend(db, session, _whole_number("minutes") or 0)
+    else:
+        timer.reset(db, session)
+
+
+@bp.route("/<action>", methods=["POST"])
+@login_required
+def timer_action(session_id: int, action: str):
+    session = own_session(session_id)
+    try:
+        _apply(session, action)
+    except TimerError as exc:
+        flash(TIMER_ERRORS[exc.args[0]], "error")
+    else:
+        broadcast_timer(session)
+    return redirect(url_for("facilitator.session_page", session_id=session.id, _anchor="timer-h"))
+
+
+@bp.app_context_processor
+def timer_helpers():
+    """Templates render the timer as it is at page load (phones and projector work without JS)."""
+    return {"timer_view": timer_view}
+
+
+def timer_view(session) -> dict:
+    """The timer as a page shows it at load; a closed workshop shows none."""
+    remaining = timer.remaining_seconds(session)
+    active = timer.is_active(session) and session.is_open
+    if not active:
+        status = "idle"
+    elif remaining == 0:
+        status = "done"
+    elif timer.is_paused(session):
+        status = "paused"
+    elif remaining <= timer.WARNING_SECONDS:
+        status = "warning"
+    else:
+        status = "running"
+    return {"status": status, "active": active, "running": active and timer.is_running(session),
+            "label": session.timer_label, "clock": timer.clock(remaining), "remaining": remaining}

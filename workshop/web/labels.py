@@ -1,0 +1,255 @@
+"""Translated names of the product's fixed vocabulary (backgrounds, phases)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+BACKGROUND_LABELS = {
+    "ngo": _l("NGO or association"),
+    "officer": _l("Municipal officer"),
+    "elected": _l("Elected official or decision-maker"),
+    "parish": _l("Parish"),
+    "business": _l("Business"),
+    "resident": _l("Resident"),
+    "other": _l("Other"),
+}
+
+PHASE_LABELS = {
+    "lobby": _l("Joining"),
+    "info": _l("Information"),
+    "grouping": _l("Grouping"),
+    "groupwork": _l("Group work"),
+    "voting": _l("Voting"),
+    "presentation": _l("Presentation"),
+    "plan": _l("Municipal plans"),
+    "feedback": _l("Feedback"),
+    "closed": _l("Closed"),
+}
+
+# What a phone shows while the facilitator runs a phase that has no phone task yet.
+PHASE_PHONE_TEXT = {
+    "lobby": _l("Welcome! The workshop starts soon. Keep this page open."),
+    "info": _l("Information part: listen to the speakers. Questions and polls appear here."),
+    "grouping": _l("Groups are being formed. Your group appears here soon."),
+    "groupwork": _l("Group work: discuss your group's question at your table."),
+    "voting": _l("Voting: pick your group's three most important points."),
+    "presentation": _l("Presentation: each group presents its three most important points."),
+    "plan": _l("Plan-making: your municipality's group agrees on concrete actions."),
+    "feedback": _l("Feedback: tell us how the evening went."),
+    "closed": _l("Thank you for taking part! The workshop has ended."),
+}
+
+STRATEGY_LABELS = {
+    "mixed": _l("Mixed: municipalities and backgrounds mixed, new people each round"),
+    "home": _l("Home groups by municipality (for plan-making)"),
+    "random": _l("Random"),
+    "manual": _l("Manual: I place people myself"),
+}
+
+SIZE_MODE_LABELS = {
+    "size": _l("People per group"),
+    "count": _l("Number of groups"),
+}
+
+COLOUR_LABELS = {
+    "green": _l("green"), "blue": _l("blue"), "red": _l("red"), "purple": _l("purple"),
+    "orange": _l("orange"), "brown": _l("brown"), "teal": _l("turquoise"), "pink": _l("pink"),
+    "grey": _l("grey"), "navy": _l("navy blue"), "olive": _l("olive"), "black": _l("black"),
+}
+
+ROUND_ERRORS = {
+    "no_participants": _l("Nobody is present yet, so there is no one to group."),
+    "bad_strategy": _l("Choose how to group."),
+    "size_or_count": _l("Give either the group size or the number of groups."),
+    "bad_size": _l("Give a number between 1 and 60."),
+    "already_published": _l("This round is already published; create a new round instead."),
+    "no_group": _l("That group does not exist in this round."),
+    "not_in_round": _l("That person is not in this round."),
+    "bad_questions": _l("Choose a question (add themes and questions to the workshop first)."),
+}
+
+TIMER_ERRORS = {
+    "unknown_action": _l("Unknown timer action."),
+    "bad_minutes": _l("Give the minutes as a whole number between 1 and 600."),
+    "label_too_long": _l("A timer label can have 200 characters at most."),
+    "unknown_item": _l("Choose an item of this workshop's agenda."),
+    "not_running": _l("The timer is not running."),
+    "not_paused": _l("The timer is not paused."),
+    "no_timer": _l("Start the timer first."),
+    "too_long": _l("The timer can run for 600 minutes at most."),
+    "closed": _l("This workshop is closed."),
+    "control": _l("Remove control characters."),
+}
+
+VOTING_LABELS = {
+    "not_started": _l("not started"),
+    "open": _l("open"),
+    "closed": _l("closed"),
+}
+
+QUESTION_MODE_LABELS = {
+    "same": _l("All groups discuss the same question"),
+    "per_group": _l("One question per group, in order"),
+    "rotating": _l("Rotating: groups move on to the next question when you say"),
+}
+
+NOTE_ERRORS = {
+    "empty": _l("Write something first."),
+    "too_long": _l("A note can have at most 280 characters."),
+    "control": _l("The note contains characters that cannot be shown."),
+    "bad_id": _l("The note could not be identified. Reload the page."),
+    "not_writing": _l("Notes can be written only during group work."),
+    "no_group": _l("You are not in a group yet."),
+    "too_fast": _l("You are writing very fast. Wait a moment and send again."),
+    "not_found": _l("That note is not available."),
+    "bad_merge": _l("Choose another note of the same group to merge into."),
+    "bad_vote": _l("The vote could not be read. Reload the page."),
+    "voting_closed": _l("Voting is not open for your group."),
+    "no_votes_left": _l("You have used all three votes. Take one back first."),
+    "already_voted": _l("You already gave this note a vote."),
+    "not_voted": _l("You have not voted for this note."),
+    "voting_not_closed": _l("Close the voting first."),
+    "bad_pick": _l("Choose exactly as many of the tied notes as there are places left."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+POLL_KIND_LABELS = {
+    "choice": _l("Multiple choice (2–8 options)"),
+    "words": _l("Word cloud (up to 3 short answers each)"),
+}
+
+POLL_ERRORS = {
+    "too_fast": _l("You are answering very fast. Wait a moment and try again."),
+    "no_poll": _l("That poll does not exist in this workshop."),
+    "poll_closed": _l("This poll is closed, so answers are no longer accepted."),
+    "session_closed": _l("This workshop is closed."),
+    "not_participant": _l("You are not a participant of this workshop. Join with the code first."),
+    "bad_kind": _l("Choose the kind of poll."),
+    "bad_question": _l("Write a question of at most 300 characters."),
+    "option_count": _l("Give 2–8 options, one per line."),
+    "option_too_long": _l("An option can have 120 characters at most."),
+    "option_twice": _l("Each option can appear only once."),
+    "control_chars": _l("Remove control characters."),
+    "wrong_kind": _l("This poll does not take that kind of answer."),
+    "bad_choice": _l("Choose one of the options."),
+    "empty_answer": _l("Write a word or two."),
+    "answer_too_long": _l("An answer can have 60 characters at most."),
+    "too_many_words": _l("Write one or two words per answer."),
+    "word_limit": _l("You have already given 3 answers to this question."),
+    "word_twice": _l("You already gave this word."),
+}
+
+PLAN_STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+PLAN_ERRORS = {
+    "what_missing": _l("Write what will be done."),
+    "what_too_long": _l("Describe the action in at most 500 characters."),
+    "owner_too_long": _l("The owner can have at most 200 characters."),
+    "due_too_long": _l("The due date or term can have at most 60 characters."),
+    "comment_too_long": _l("A comment can have at most 500 characters."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_status": _l("Choose a status from the list."),
+    "bad_municipality": _l("Choose one of the workshop's municipalities."),
+    "bad_source": _l("That note is not available."),
+    "not_yours": _l("You can edit only your own municipality's plan."),
+    "not_found": _l("That action is not available."),
+    "series_name": _l("Give the series a name."),
+    "too_fast": _l("You are saving very fast. Wait a moment and try again."),
+    "closed": _l("This workshop is closed."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+
+def municipality_label(code: str, lang: str) -> str:
+    from flask_babel import gettext
+
+    from workshop.core import municipalities
+    if code == "other":
+        return gettext("Other municipality")
+    m = municipalities.get(code)
+    return m.name(lang) if m else code
+
+
+# --- registrations, feedback, campaigns ------------------------------------------------------------
+
+DIET_LABELS = {
+    "lactose_free": _l("Lactose-free"),
+    "milk_free": _l("Milk-free"),
+    "gluten_free": _l("Gluten-free"),
+    "vegetarian": _l("Vegetarian"),
+    "vegan": _l("Vegan"),
+    "other": _l("Other dietary needs"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    "confirmed": _l("Confirmed"),
+    "waiting": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+}
+
+REGISTRATION_ERRORS = {
+    "closed": _l("Registration for this workshop has closed."),
+    "duplicate_email": _l("This email address is already registered for this workshop. Use the link in your confirmation to see or cancel that registration."),
+    "name_missing": _l("Enter your name."),
+    "contact_missing": _l("Give an email address or a phone number, so we can send you reminders."),
+    "bad_municipality": _l("Choose your municipality."),
+    "bad_background": _l("Choose your background."),
+    "bad_diet": _l("Choose dietary needs from the list."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_capacity": _l("Give the capacity as a number between 1 and 5000, or leave it empty."),
+    "not_found": _l("That registration is not available."),
+    "no_match": _l("No registration matches. Check the code on your confirmation, or simply fill in the form."),
+}
+
+FEEDBACK_QUESTION_LABELS = {
+    "overall": _l("Overall, how was the evening? (1 = poor, 5 = excellent)"),
+    "most_useful": _l("What was most useful?"),
+    "should_change": _l("What should change?"),
+    "come_again": _l("Would you come again?"),
+}
+
+COME_AGAIN_LABELS = {"yes": _l("Yes"), "maybe": _l("Maybe"), "no": _l("No")}
+
+FEEDBACK_ERRORS = {
+    "not_open": _l("Feedback is not open right now."),
+    "already": _l("You have already given feedback. Thank you!"),
+    "empty": _l("Answer at least one question."),
+    "bad_overall": _l("Choose a rating from 1 to 5."),
+    "bad_come_again": _l("Choose yes, maybe or no."),
+    "too_long": _l("An answer can have at most 1000 characters."),
+    "question_too_long": _l("A question can have at most 300 characters."),
+    "no_questions": _l("Ask at least one question."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+SCREEN_PANEL_LABELS = {
+    "": _l("Nothing extra"),
+    "feedback_results": _l("Feedback results"),
+    "carpool": _l("Carpool leaderboard"),
+    "good_deed": _l("Good deed nominations"),
+}
+
+CAMPAIGN_ERRORS = {
+    "carpool_off": _l("The carpool contest is not on for this workshop."),
+    "good_deed_off": _l("Good deed nominations are not open for this workshop."),
+    "car_name_missing": _l("Give your car a name, e.g. the drivers' names or your village."),
+    "car_name_too_long": _l("The name can have at most 80 characters."),
+    "bad_passengers": _l("Give the number of people in the car (1–9), the driver included."),
+    "bad_kilometres": _l("Give the kilometres as a whole number between 1 and 1000."),
+    "nominee_missing": _l("Name the person or group you nominate."),
+    "nominee_too_long": _l("The nominee can have at most 120 characters."),
+    "deed_missing": _l("Describe the good deed."),
+    "deed_too_long": _l("The description can have at most 1000 characters."),
+    "bad_municipality": _l("Choose one of the workshop's municipalities."),
+    "voting_closed": _l("Voting for the good deed award is not open."),
+    "not_found": _l("That nomination is not available."),
+    "control": _l("The text contains characters that cannot be shown."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
