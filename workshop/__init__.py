@@ -12,8 +12,9 @@ from workshop import config as config_module
 EVENTLET_WARNING = r"\s*Eventlet is deprecated"
 warnings.filterwarnings("ignore", message=EVENTLET_WARNING, category=Warning)
 
-# Every feature in one ordered list: its HTTP blueprint (routes.py) and its Socket.IO handlers
-# (events.py). Adding a feature adds one line here; nothing registers itself at import.
+# Every feature in one ordered list: its HTTP blueprint (routes.py; "module:attr" names a second
+# blueprint of a module) and its Socket.IO handlers with their fan-out (events.py). Adding a feature
+# adds one line to each; nothing registers itself at import.
 BLUEPRINTS = (
     "workshop.web.routes",
     "workshop.accounts.routes",
@@ -86,7 +87,8 @@ def create_app(config: dict | None = None) -> Flask:
     registry.init_app(app)
 
     for name in BLUEPRINTS:
-        app.register_blueprint(import_module(name).bp)
+        module, _, attr = name.partition(":")
+        app.register_blueprint(getattr(import_module(module), attr or "bp"))
     for name in LIVE_HANDLERS:
         import_module(name).handlers.bind(app, socketio)
     cli.init_app(app)
