@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_babel import force_locale  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from workshop.flipchart import service as flipchart  # noqa: E402
 from workshop.accounts import service as auth
 from workshop import create_app
 from workshop.exports import document as exports
 from workshop.polls import service as polls
 from workshop.grouping import service as rounds
 from workshop.sessions import service as sessions
-from workshop.flipchart import voting  # noqa: E402
 from workshop.cli import upgrade_database  # noqa: E402
 from workshop.db import get_db  # noqa: E402
 from workshop.models import (  # noqa: E402
@@ -103,7 +103,7 @@ def build(app, rng: random.Random) -> int:
         for round_, _groups in round_groups:
             for g in round_.groups:
                 g.voting = "open"
-            voting.close_voting(db, s, round_)
+            flipchart.close_voting(db, s, round_)
 
         for k in range(3):
             poll = polls.create_poll(db, s, "choice", f"Kysymys {k + 1}: mikä on tärkeintä?",

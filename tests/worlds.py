@@ -24,10 +24,10 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from sqlalchemy import text
 
+from workshop.flipchart import service as flipchart
 from workshop.extensions import socketio
 from workshop.accounts import service as auth
 from workshop import create_app
-from workshop.flipchart import notes
 from workshop.plans import service as plans
 from workshop.polls import service as polls
 from workshop.grouping import service as rounds
@@ -152,12 +152,12 @@ def _populate(app) -> World:
         def person(label):
             return db.get(Participant, w.pid(label))
 
-        w.notes["own"] = notes.add_note(db, a, person("p1"), "client-own-0001", TEXTS["own"])[0].id
-        w.notes["mate"] = notes.add_note(db, a, person("p2"), "client-mate-001", TEXTS["mate"])[0].id
-        hidden = notes.add_note(db, a, person("p2"), "client-hide-001", TEXTS["hidden"])[0]
-        notes.set_hidden(db, a, hidden, True)
+        w.notes["own"] = flipchart.add_note(db, a, person("p1"), "client-own-0001", TEXTS["own"])[0].id
+        w.notes["mate"] = flipchart.add_note(db, a, person("p2"), "client-mate-001", TEXTS["mate"])[0].id
+        hidden = flipchart.add_note(db, a, person("p2"), "client-hide-001", TEXTS["hidden"])[0]
+        flipchart.set_hidden(db, a, hidden, True)
         w.notes["hidden"] = hidden.id
-        w.notes["g2"] = notes.add_note(db, a, person("p4"), "client-g2-00001", TEXTS["g2"])[0].id
+        w.notes["g2"] = flipchart.add_note(db, a, person("p4"), "client-g2-00001", TEXTS["g2"])[0].id
 
         words = polls.create_poll(db, a, "words", "A-WORDS question?")
         polls.open_poll(db, a, words)
@@ -180,7 +180,7 @@ def _populate(app) -> World:
         rb = rounds.create_round(db, b, RoundSettings("manual", group_count=1))
         rounds.publish_round(db, b, rb)
         sessions.set_phase(db, b, "groupwork")
-        w.notes["b"] = notes.add_note(db, b, db.get(Participant, w.people_b["q1"][0]), "client-b-000001",
+        w.notes["b"] = flipchart.add_note(db, b, db.get(Participant, w.people_b["q1"][0]), "client-b-000001",
                                       TEXTS["b"])[0].id
         poll_b = polls.create_poll(db, b, "choice", "B-POLL-SECRET?", ["Yksi", "Kaksi"])
         polls.open_poll(db, b, poll_b)

@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "workshop.sessions.routes",
     "workshop.grouping.routes",
     "workshop.flipchart.routes",
+    "workshop.flipchart.routes:phone_bp",
     "workshop.plans.routes",
     "workshop.polls.routes",
     "workshop.timer.routes",

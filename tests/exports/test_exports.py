@@ -16,13 +16,12 @@ import pytest
 from sqlalchemy import func, select
 
 from workshop import create_app
+from workshop.flipchart import service as flipchart
 from workshop.exports import document as exports
-from workshop.flipchart import notes
 from workshop.plans import service as plans
 from workshop.polls import service as polls
 from workshop.grouping import service as rounds
 from workshop.sessions import service as sessions
-from workshop.flipchart import voting
 from workshop.cli import upgrade_database
 from workshop.db import get_db
 from workshop.models import Group, Note, Participant, Session, Vote
@@ -55,22 +54,22 @@ def build_evening(app, facilitator_id) -> int:
         g1, g2 = round_.groups
         a, b = (db.get(Participant, m.participant_id) for m in g1.members[:2])
         c = db.get(Participant, g2.members[0].participant_id)
-        kalenteri = notes.add_note(db, s, a, "client-0001", "Yhteinen tapahtumakalenteri")[0]
-        evil = notes.add_note(db, s, a, "client-0002", XSS)[0]
-        formula = notes.add_note(db, s, b, "client-0003", FORMULA)[0]
-        duplicate = notes.add_note(db, s, b, "client-0004", "yhteinen kalenteri")[0]
-        rude = notes.add_note(db, s, b, "client-0005", "Asiaton kommentti")[0]
-        edited = notes.add_note(db, s, c, "client-0006", "Kylätalot käyttöön\nmyös iltaisin")[0]
-        notes.set_hidden(db, s, rude, True)
-        notes.merge(db, s, duplicate, kalenteri)
-        notes.moderate_text(db, s, edited, "Kylätalot käyttöön myös iltaisin")
-        voting.open_voting(db, s, round_)
+        kalenteri = flipchart.add_note(db, s, a, "client-0001", "Yhteinen tapahtumakalenteri")[0]
+        evil = flipchart.add_note(db, s, a, "client-0002", XSS)[0]
+        formula = flipchart.add_note(db, s, b, "client-0003", FORMULA)[0]
+        duplicate = flipchart.add_note(db, s, b, "client-0004", "yhteinen kalenteri")[0]
+        rude = flipchart.add_note(db, s, b, "client-0005", "Asiaton kommentti")[0]
+        edited = flipchart.add_note(db, s, c, "client-0006", "Kylätalot käyttöön\nmyös iltaisin")[0]
+        flipchart.set_hidden(db, s, rude, True)
+        flipchart.merge(db, s, duplicate, kalenteri)
+        flipchart.moderate_text(db, s, edited, "Kylätalot käyttöön myös iltaisin")
+        flipchart.open_voting(db, s, round_)
         for voter in (a, b):
-            voting.cast_vote(db, s, voter, kalenteri.id, True)
-            voting.cast_vote(db, s, voter, evil.id, True)
-        voting.cast_vote(db, s, a, formula.id, True)
-        voting.cast_vote(db, s, c, edited.id, True)
-        voting.close_voting(db, s, round_)
+            flipchart.cast_vote(db, s, voter, kalenteri.id, True)
+            flipchart.cast_vote(db, s, voter, evil.id, True)
+        flipchart.cast_vote(db, s, a, formula.id, True)
+        flipchart.cast_vote(db, s, c, edited.id, True)
+        flipchart.close_voting(db, s, round_)
 
         choice = polls.create_poll(db, s, "choice", "Mikä on tärkeintä?", ["Nuoret", "Ikäihmiset", FORMULA])
         polls.open_poll(db, s, choice)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from workshop.extensions import socketio
 from workshop.db import get_db
 from workshop.models import Group, Note, Participant, Vote
-from workshop.flipchart.voting import top_three
+from workshop.flipchart.service import top_three
 
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
 

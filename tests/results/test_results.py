@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from workshop.flipchart import notes
+from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
 from workshop.sessions import service as sessions
 from workshop.db import get_db
@@ -51,7 +51,7 @@ def test_remove_names_keeps_notes(app, client):
         session = db.get(Session, s.id)
         rounds.publish_round(db, session, rounds.create_round(db, session, rounds.RoundSettings("mixed", group_count=1)))
         sessions.set_phase(db, session, "groupwork")
-        notes.add_note(db, session, db.get(Participant, p.id), "client-id-1", "Jää talteen")
+        flipchart.add_note(db, session, db.get(Participant, p.id), "client-id-1", "Jää talteen")
     AuthActions(client).login()
     fac_post(client, s, "results/remove-names")
     with app.app_context():

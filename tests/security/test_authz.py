@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from workshop.flipchart import service as flipchart
 from workshop.extensions import socketio
 from workshop.exports import document as exports
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
 from workshop.polls import service as polls_domain
 from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
@@ -83,18 +82,18 @@ def _current_round(db, s):
 
 
 def open_voting(db, s, w):
-    voting.open_voting(db, s, _current_round(db, s))
+    flipchart.open_voting(db, s, _current_round(db, s))
 
 
 def tie(db, s, w):
     """Group 1 closed with four notes of one vote each: the facilitator must pick."""
     p1, p2, p3 = (db.get(Participant, w.pid(x)) for x in ("p1", "p2", "p3"))
-    extra = [notes_domain.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
-    voting.open_voting(db, s, _current_round(db, s), [1])
+    extra = [flipchart.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
+    flipchart.open_voting(db, s, _current_round(db, s), [1])
     for person, ids in ((p1, [w.notes["own"], w.notes["mate"]]), (p2, extra)):
         for note_id in ids:
-            voting.cast_vote(db, s, person, note_id, True)
-    voting.close_voting(db, s, _current_round(db, s), [1])
+            flipchart.cast_vote(db, s, person, note_id, True)
+    flipchart.close_voting(db, s, _current_round(db, s), [1])
 
 
 def draft_round(db, s, w):
@@ -158,12 +157,12 @@ ROWS = [
     Row("phone page", "phone.join", f("/{code}"), PHONE_PAGE),
     Row("join", "phone.join", f("/{code}"), everyone(OK), "POST",
         lambda w: {"municipality": "320", "background": "ngo", "first_name": "Uusi"}),
-    Row("add a note", "phone.add_note", f("/{code}/notes"), phone_post(OK), "POST",
+    Row("add a note", "phone_notes.add_note", f("/{code}/notes"), phone_post(OK), "POST",
         lambda w: {"client_id": "matrix-note-0001", "text": "Matriisin muistiinpano"}),
-    Row("edit p1's note", "phone.change_note", f("/{code}/notes/{own}/edit"), phone_post(REFUSED), "POST",
+    Row("edit p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/edit"), phone_post(REFUSED), "POST",
         lambda w: {"text": "Muutettu"}),
-    Row("delete p1's note", "phone.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
-    Row("vote p1's note", "phone.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
+    Row("delete p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
+    Row("vote p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
         lambda w: {"on": "1"}, setup=open_voting),
     Row("add to own municipality's plan", "phone.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
         lambda w: {"what": "Uusi toimenpide", "status": "not_started"}),
@@ -675,7 +674,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     with app.app_context():
         db = get_db()
         current = rounds_domain.current_round(db, db.get(Session, sid))
-        visible = {g.number: [n.id for n in notes_domain.visible_notes(db, g)] for g in current.groups}
+        visible = {g.number: [n.id for n in flipchart.visible_notes(db, g)] for g in current.groups}
     for label, number in (("p1", 1), ("p2", 1), ("p4", 2), ("p5", 2)):
         for note_id in visible[number][:2]:
             ack = phones[label].emit("vote", {"note_id": note_id, "on": True}, callback=True)
@@ -685,7 +684,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     rec.step("voting closed")
     with app.app_context():  # each group's top 3: what the presentation may show everyone
         db = get_db()
-        top = {g.number: {n.text for n, _v in voting.top_three(db, g).places}
+        top = {g.number: {n.text for n, _v in flipchart.top_three(db, g).places}
                for g in rounds_domain.current_round(db, db.get(Session, sid)).groups}
     for step in ("start", "next", "next", "overview"):
         fac_post(fac, f"/f/sessions/{sid}/present/{step}")

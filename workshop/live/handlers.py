@@ -40,6 +40,12 @@ def error_ack(errors: Mapping, key: str) -> dict:
     return {"ok": False, "error": gettext(str(message))}
 
 
+def schema_error_key(exc: ValidationError, errors: Mapping) -> str:
+    """A schema may refuse a field with a message key as its error type (PydanticCustomError(key, …));
+    the first such key keeps its own message, anything else is "bad_request"."""
+    return next((e["type"] for e in exc.errors() if e["type"] in errors), "bad_request")
+
+
 def live_context(roles: tuple[str, ...]) -> LiveContext | None:
     conn = current_conn()
     if conn is None or conn.role not in roles:
@@ -92,8 +98,8 @@ class LiveHandlers:
                 if schema is not None:
                     try:
                         payload = schema.model_validate(data)
-                    except ValidationError:
-                        return error_ack(messages, "bad_request")
+                    except ValidationError as exc:
+                        return error_ack(messages, schema_error_key(exc, messages))
                 if limit and ctx.participant is not None and not within_limit(limit, ctx.participant.id):
                     return error_ack(messages, "too_fast")
                 try:

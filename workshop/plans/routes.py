@@ -27,7 +27,7 @@ def plans_page(session_id: int):
     codes = [c for c in allowed_municipalities(session) if c != "other"]
     by_muni = {c: plans.items_of(db, session, c) for c in codes}
     followups = {c: plans.open_followups(db, session, c) for c in codes}
-    from workshop.flipchart.voting import top_three
+    from workshop.flipchart.service import top_three
     from workshop.grouping.service import current_round
     round_ = current_round(db, session)
     sources = []
