@@ -62,8 +62,6 @@ class Session(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False)
-    presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview
     # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None] = mapped_column(Integer)

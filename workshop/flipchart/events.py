@@ -67,7 +67,7 @@ def boards_payload(db, session: Session, facilitator: bool = False) -> dict:
 def presentation_payload(db, session: Session) -> dict:
     """What the projector and the phones show in the presentation: one group's top 3, or all."""
     round_ = current_round(db, session)
-    shown = session.presenting_group
+    shown = flipchart.presenting_group(session)
     groups = []
     if round_ is not None and shown is not None:
         for g in round_.groups:
@@ -263,7 +263,7 @@ def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
 
 @handlers.on_sync
 def send_presentation_state(session: Session, conn: live.Conn, sid: str) -> None:
-    if session.presenting_group is not None:
+    if flipchart.presenting_group(session) is not None:
         socketio.emit("presentation", presentation_payload(get_db(), session), to=sid)
 
 

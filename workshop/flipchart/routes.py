@@ -54,7 +54,9 @@ def board_page(session_id: int):
     round_ = rounds.current_round(db, session)
     boards = live_flipchart.boards_payload(db, session, facilitator=True)
     return render_template("facilitator/board.html", session=session, round=round_, boards=boards["groups"],
-                           questions=rounds.session_questions(session))
+                           questions=rounds.session_questions(session),
+                           vote_stacking=flipchart.vote_stacking_allowed(session),
+                           presenting=flipchart.presenting_group(session))
 
 
 @bp.route("/board/questions", methods=["POST"])

@@ -26,6 +26,7 @@ from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
 from workshop.core.time import utcnow
+from workshop.flipchart.models import FlipchartSettings
 from workshop.grouping.service import current_round, group_of
 from workshop.models import Group, Note, Participant, Round, Session, Vote
 from workshop.sessions.service import bump
@@ -133,6 +134,24 @@ class ParticipantRemoved(DomainEvent):
     participant: Participant
     hidden: tuple[Note, ...]
     groups: tuple[Group, ...]
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+def settings_of(session: Session) -> FlipchartSettings:
+    """The session's flipchart settings to change (the row is made at the first change)."""
+    if session.flipchart_settings is None:
+        session.flipchart_settings = FlipchartSettings(allow_vote_stacking=False)
+    return session.flipchart_settings
+
+
+def vote_stacking_allowed(session: Session) -> bool:
+    return bool(session.flipchart_settings and session.flipchart_settings.allow_vote_stacking)
+
+
+def presenting_group(session: Session) -> int | None:
+    """The group whose top 3 the projector shows (0 = overview, None = no presentation)."""
+    return session.flipchart_settings.presenting_group if session.flipchart_settings else None
 
 
 # --- notes ---------------------------------------------------------------------------------------
@@ -274,7 +293,7 @@ def merge(db: DB, session: Session, source: Note, target: Note) -> Note:
     for vote in db.scalars(select(Vote).where(Vote.note_id == source.id)):
         already = db.scalar(select(Vote.id).where(Vote.note_id == target.id,
                                                   Vote.participant_id == vote.participant_id))
-        if already is not None and not session.allow_vote_stacking:
+        if already is not None and not vote_stacking_allowed(session):
             db.delete(vote)  # the voter gets the vote back
         else:
             vote.note_id = target.id
@@ -344,7 +363,7 @@ def close_voting(db: DB, session: Session, round_: Round, numbers: list[int] | N
 
 def set_vote_stacking(db: DB, session: Session, allowed: bool) -> Session:
     """Whether one participant may give several of their votes to the same note."""
-    session.allow_vote_stacking = allowed
+    settings_of(session).allow_vote_stacking = allowed
     bump(session)
     db.commit()
     publish(VoteSettingsChanged(session, allowed))
@@ -373,7 +392,7 @@ def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -
     if on:
         if len(mine) >= VOTES_PER_PERSON:
             raise NoteError("no_votes_left")
-        if note.id in mine and not session.allow_vote_stacking:
+        if note.id in mine and not vote_stacking_allowed(session):
             raise NoteError("already_voted")
         db.add(Vote(group_id=group.id, note_id=note.id, participant_id=participant.id))
     else:
@@ -474,8 +493,8 @@ def step_presentation(db: DB, session: Session, round_: Round, action: str) -> i
     """Move the presentation; returns the group number shown (0 = overview, None = off)."""
     if action not in PRESENTATION_ACTIONS:
         raise NoteError("bad_request")
-    current = _next_shown([g.number for g in round_.groups], session.presenting_group, action)
-    session.presenting_group = current
+    current = _next_shown([g.number for g in round_.groups], presenting_group(session), action)
+    settings_of(session).presenting_group = current
     if current is not None:
         session.phase = "presentation"
     bump(session)
