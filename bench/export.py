@@ -20,19 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from flask_babel import force_locale
+from sqlalchemy import select
 
-from workshop.accounts import service as auth
 from workshop import create_app
+from workshop.accounts import service as auth
+from workshop.cli import upgrade_database
+from workshop.db import get_db
 from workshop.exports import document as exports
-from workshop.polls import service as polls
+from workshop.flipchart import voting
 from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.flipchart import voting  # noqa: E402
-from workshop.cli import upgrade_database  # noqa: E402
-from workshop.db import get_db  # noqa: E402
-from workshop.models import (  # noqa: E402
+from workshop.models import (
     BACKGROUNDS,
     Group,
     Note,
@@ -42,7 +40,9 @@ from workshop.models import (  # noqa: E402
     PollAnswer,
     Vote,
 )
-from workshop.sessions.service import SessionSpec, ThemeSpec, hash_token  # noqa: E402
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
+from workshop.sessions.service import SessionSpec, ThemeSpec, hash_token
 
 PARTICIPANTS = 500
 NOTES = 5000
@@ -118,7 +118,8 @@ def build(app, rng: random.Random) -> int:
                     rng.choices(WORDS, k=8)), owner="Kunnan vapaa-aikatoimi", due="kevät 2027",
                     status=rng.choice(["not_started", "in_progress", "done"]))
                 item.updates = [PlanUpdate(session_id=s.id, status="not_started", by_facilitator=True),
-                                PlanUpdate(session_id=s.id, status=item.status, comment="Edistyy", by_facilitator=False)]
+                                PlanUpdate(session_id=s.id, status=item.status, comment="Edistyy",
+                                           by_facilitator=False)]
                 db.add(item)
         db.commit()
         return s.id

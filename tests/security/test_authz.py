@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workshop.extensions import socketio
-from workshop.exports import document as exports
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import Participant, Session
+from workshop.exports import document as exports
+from workshop.extensions import socketio
+from workshop.flipchart import notes as notes_domain
+from workshop.flipchart import voting
+from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
+from workshop.models import Participant, Session
+from workshop.polls import service as polls_domain
 
 from tests import worlds
 from tests.worlds import World
@@ -60,7 +60,7 @@ def table(**cells) -> dict:
 
 
 def everyone(outcome: str) -> dict:
-    return {a: outcome for a in ACTORS}
+    return dict.fromkeys(ACTORS, outcome)
 
 
 FAC_ONLY = table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN,
@@ -446,7 +446,7 @@ REFUSED_CONNECTIONS = {a for a, v in CONNECT.items() if v == NO_CONNECTION}
 
 
 def event_table(other_group: str, participant: str = OK, staff: str = ERROR) -> dict:
-    return {**{a: NO_CONNECTION for a in REFUSED_CONNECTIONS}, SCREEN: staff, FAC: staff,
+    return {**dict.fromkeys(REFUSED_CONNECTIONS, NO_CONNECTION), SCREEN: staff, FAC: staff,
             OTHER_GROUP: other_group, PARTICIPANT: participant}
 
 
@@ -512,7 +512,8 @@ def test_socket_connect_matrix(template, tmp_path):
              {"role": "facilitator", "session": w.sid_a}),
             ("facilitator cookie, participant role", http_client(app, w, FAC),
              {"role": "participant", "session": w.sid_a}),
-            ("session id as a string", http_client(app, w, PARTICIPANT), {"role": "participant", "session": str(w.sid_a)}),
+            ("session id as a string", http_client(app, w, PARTICIPANT),
+             {"role": "participant", "session": str(w.sid_a)}),
             ("huge session id", http_client(app, w, PARTICIPANT), {"role": "participant", "session": 10**30})):
         if worlds.socket_client(app, client, auth).is_connected():
             wrong.append(f"{label}: connected")
@@ -719,7 +720,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     # A new mixed round moves people around; then every phone asks for the whole state again.
     fac_post(fac, f"/f/sessions/{sid}/rounds", strategy="mixed", size_mode="count", size="2")
     fac_post(fac, f"/f/sessions/{sid}/rounds/2/publish")
-    for label, sio in phones.items():
+    for sio in phones.values():
         if sio.is_connected():
             sio.emit("sync", callback=True)
             sio.emit("poll_state", callback=True)
@@ -740,8 +741,9 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
                 if text.casefold() in payload.casefold():  # word clouds show lemmas in lower case
                     problems.append(f"{key} got {text!r} in {name!r} during {step!r}")
 
-    for key, own_group, other_group, own_muni_plans, other_plans in (
-            ("p1", 1, 2, ["PLAN-320-LIVE"], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
+    for key, _own_group, other_group, _own_muni_plans, other_plans in (
+            ("p1", 1, 2, ["PLAN-320-LIVE"],
+             ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p4", 2, 1, [], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p5", 2, 1, [], ["PLAN-732-FAC-SECRET", "A-PLAN-320", "PLAN-320-LIVE"])):
         events = rec.log[key]

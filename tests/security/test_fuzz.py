@@ -33,15 +33,15 @@ import pytest
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 
-from workshop.extensions import limiter, socketio
-from workshop.timer import service as timer
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.extensions import limiter, socketio
+from workshop.flipchart import notes as notes_domain
+from workshop.flipchart import voting
+from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
+from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.polls import service as polls_domain
+from workshop.timer import service as timer
 
 from tests import worlds
 from tests.worlds import World
@@ -429,7 +429,8 @@ TARGETS: list[Target] = [
                       "password": st.sampled_from(["correct horse battery", "short"]),
                       "password2": st.sampled_from(["correct horse battery", "other one!!"])},
            empty_world=True),
-    Target("auth.login", "fresh", lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
+    Target("auth.login", "fresh",
+           lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
            lambda w: {"email": st.sampled_from(["fa@example.fi", "FA@example.fi", "nobody@example.fi"]),
                       "password": st.sampled_from(["wrong password", "x"])}),
     Target("auth.logout", "fresh_facilitator", lambda w: st.just("/logout")),
