@@ -77,13 +77,13 @@ def demo_command():
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def purge_command(months, dry_run):
     """Delete workshops (and all their data) older than N months."""
-    from workshop.results.routes import delete_session, old_sessions
+    from workshop.results import service as results
     db = get_db()
-    old = old_sessions(db, months)
+    old = results.old_sessions(db, months)
     for s in old:
         click.echo(f"{'would delete' if dry_run else 'deleting'} {s.id}: {s.title}")
-        if not dry_run:
-            delete_session(db, s)
+    if not dry_run:
+        results.purge(db, old)
     click.echo(f"{len(old)} workshop(s) {'found' if dry_run else 'deleted'}.")
 
 
