@@ -19,13 +19,35 @@ def alembic_config():
     return cfg
 
 
-def upgrade_database() -> None:
-    """Bring the database schema to the newest migration (run at every start)."""
+def migrate_database(revision: str = "head", downgrade: bool = False) -> None:
+    """Upgrade (or downgrade) the schema to `revision`, in one transaction.
+
+    On SQLite foreign keys are off meanwhile: a batch migration copies a table, drops the old one and
+    renames the copy, and with foreign keys on, that DROP TABLE would first delete every row referring
+    to it (ON DELETE CASCADE: a session's participants, notes, …). The pragma only takes effect
+    outside a transaction, so it is set before the migration begins and again after it committed.
+    """
     from alembic import command
     cfg = alembic_config()
-    with engine().begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def upgrade_database() -> None:
+    """Bring the database schema to the newest migration (run at every start)."""
+    migrate_database("head")
 
 
 @paja.command("upgrade-db")
