@@ -3,8 +3,8 @@
 A choice poll has 2–8 options and one answer per participant, changeable while the poll is open.
 A words poll takes up to three short answers (one or two words each) per participant and shows
 them as a word cloud where inflected forms of one Finnish word count together.
-Like every domain module, each change is committed and bumps the session's sequence number
-before the caller broadcasts it.
+Each change bumps the session's sequence number, commits, then publishes a domain event that
+polls/events.py sends to the rooms. `tally` is the one count of a poll's answers (live and exports).
 """
 from __future__ import annotations
 
