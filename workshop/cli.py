@@ -19,13 +19,35 @@ def alembic_config():
     return cfg
 
 
-def upgrade_database() -> None:
-    """Bring the database schema to the newest migration (run at every start)."""
+def migrate_database(revision: str = "head", downgrade: bool = False) -> None:
+    """Upgrade (or downgrade) the schema to `revision`, in one transaction.
+
+    On SQLite foreign keys are off meanwhile: a batch migration copies a table, drops the old one and
+    renames the copy, and with foreign keys on, that DROP TABLE would first delete every row referring
+    to it (ON DELETE CASCADE: a session's participants, notes, …). The pragma only takes effect
+    outside a transaction, so it is set before the migration begins and again after it committed.
+    """
     from alembic import command
     cfg = alembic_config()
-    with engine().begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def upgrade_database() -> None:
+    """Bring the database schema to the newest migration (run at every start)."""
+    migrate_database("head")
 
 
 @paja.command("upgrade-db")
@@ -77,13 +99,13 @@ def demo_command():
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def purge_command(months, dry_run):
     """Delete workshops (and all their data) older than N months."""
-    from workshop.results.routes import delete_session, old_sessions
+    from workshop.results import service as results
     db = get_db()
-    old = old_sessions(db, months)
+    old = results.old_sessions(db, months)
     for s in old:
         click.echo(f"{'would delete' if dry_run else 'deleting'} {s.id}: {s.title}")
-        if not dry_run:
-            delete_session(db, s)
+    if not dry_run:
+        results.purge(db, old)
     click.echo(f"{len(old)} workshop(s) {'found' if dry_run else 'deleted'}.")
 
 

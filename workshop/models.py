@@ -71,8 +71,6 @@ class Session(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # the room takes no new participants
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit
-    # Secret of the shareable read-only results page; NULL = not shared (or revoked).
-    results_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Before and after the evening (registrations.py, feedback.py, campaigns.py). A NULL token means
     # that public page is not open; closing times are local wall-clock times like starts_at.
     registration_token: Mapped[str | None] = mapped_column(String(64), unique=True)

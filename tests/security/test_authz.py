@@ -36,6 +36,7 @@ from workshop.extensions import socketio
 from workshop.flipchart import notes as notes_domain
 from workshop.flipchart import voting
 from workshop.grouping import service as rounds_domain
+from workshop.results.models import ResultsSettings
 from workshop.grouping.service import RoundSettings
 from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
@@ -102,7 +103,7 @@ def draft_round(db, s, w):
 
 
 def shared_results(db, s, w):
-    s.results_token = "known-results-token-for-tests"
+    s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
 
 
@@ -165,11 +166,11 @@ ROWS = [
     Row("delete p1's note", "phone.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
     Row("vote p1's note", "phone.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
         lambda w: {"on": "1"}, setup=open_voting),
-    Row("add to own municipality's plan", "phone.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
+    Row("add to own municipality's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
         lambda w: {"what": "Uusi toimenpide", "status": "not_started"}),
-    Row("edit municipality 320's plan", "phone.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
+    Row("edit municipality 320's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
         lambda w: {"id": str(w.items["a_320"]), "what": "Muutettu toimenpide", "status": "in_progress"}),
-    Row("follow up 320's earlier action", "phone.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
+    Row("follow up 320's earlier action", "phone_plan.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
         "POST", lambda w: {"id": str(w.items["a0_320"]), "status": "done", "comment": "Valmis"}),
     Row("answer the poll", "polls.answer", f("/{code}/poll"), phone_post(OK), "POST",
         lambda w: {"poll": str(w.polls["choice"]), "choice": "0"}),
