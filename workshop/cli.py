@@ -19,13 +19,36 @@ def alembic_config():
     return cfg
 
 
-def upgrade_database() -> None:
+def upgrade_database(revision: str = "head") -> None:
     """Bring the database schema to the newest migration (run at every start)."""
     from alembic import command
+    _migrate(command.upgrade, revision)
+
+
+def downgrade_database(revision: str) -> None:
+    from alembic import command
+    _migrate(command.downgrade, revision)
+
+
+def _migrate(step, revision: str) -> None:
+    """Run migrations on one connection. On SQLite its foreign keys are off meanwhile: a batch
+    migration copies a table and drops the old one, and dropping `session` with them on would
+    cascade-delete every row that refers to a workshop."""
     cfg = alembic_config()
-    with engine().begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            conn.commit()
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 @paja.command("upgrade-db")

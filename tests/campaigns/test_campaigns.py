@@ -66,7 +66,7 @@ def test_a_nomination_needs_nominee_and_deed(app, workshop, client):
         with pytest.raises(CampaignError, match=error):
             with_session(app, workshop, lambda db, s, n=nominee, d=deed: campaigns.nominate(db, s, n, d))
     with app.app_context():
-        token = get_db().get(Session, workshop.id).campaign_token
+        token = campaigns.settings_of(get_db().get(Session, workshop.id)).token
     visitor = app.test_client()
     page = visitor.get(f"/campaign/{token}").get_data(as_text=True)
     missing = visitor.post(f"/campaign/{token}/nominate", data={"nom-nominee": "Maija", "nom-deed": "",

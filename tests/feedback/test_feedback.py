@@ -87,7 +87,7 @@ def test_feedback_link_works_after_the_event_until_it_closes(app, workshop, clie
     with app.app_context():
         db = get_db()
         session = feedback.share_link(db, db.get(Session, s.id), True)
-        token = session.feedback_token
+        token = feedback.settings_of(session).token
         closes = datetime(2026, 12, 8, 16, 0)
         feedback.configure(db, session, {"overall": True, "most_useful": True, "should_change": False,
                                          "come_again": True}, {"overall": "Miten meni?"}, "Mitä muuta?", closes)
@@ -99,7 +99,7 @@ def test_feedback_link_works_after_the_event_until_it_closes(app, workshop, clie
     def closes_at(value):
         with app.app_context():
             db = get_db()
-            db.get(Session, s.id).feedback_closes_at = value
+            feedback.editable_settings(db.get(Session, s.id)).closes_at = value
             db.commit()
 
     closes_at(datetime(2020, 1, 1))

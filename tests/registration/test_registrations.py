@@ -38,7 +38,7 @@ def open_registration(app, s, capacity=None, closes_at=None):
     with app.app_context():
         db = get_db()
         session = registrations.open_registration(db, db.get(Session, s.id), closes_at, capacity)
-        return session.registration_token
+        return registrations.settings_of(session).token
 
 
 def person(name="Aino Aaltonen", email="aino@example.fi", municipality="320", background="ngo", **more):
@@ -138,7 +138,7 @@ def test_headcount_by_municipality_background_and_diet(app, workshop, client):
 
 def workshop_token(app, s):
     with app.app_context():
-        return get_db().get(Session, s.id).registration_token
+        return registrations.settings_of(get_db().get(Session, s.id)).token
 
 
 def test_cancel_link_cancels_only_its_own_registration(app, workshop):

@@ -2,13 +2,25 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+try:
+    LOCAL_TZ = ZoneInfo("Europe/Helsinki")
+except ZoneInfoNotFoundError:  # pragma: no cover  (a system without tz data)
+    LOCAL_TZ = timezone.utc
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_now() -> datetime:
+    """Now as Finnish wall-clock time, naive: closing times are entered and stored that way, like
+    Session.starts_at (a deliberate exception to aware UTC)."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
 
 
 def aware(value: datetime | None) -> datetime | None:
