@@ -7,12 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select
 
-from workshop.extensions import socketio
-from workshop.feedback import service as feedback
-from workshop.db import engine, get_db
-from workshop.feedback.service import FeedbackError
-from workshop.models import FeedbackAnswer, Participant, Session
-
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -20,6 +14,11 @@ from tests.helpers import (
     gen_participant,
     gen_session,
 )
+from workshop.db import engine, get_db
+from workshop.extensions import socketio
+from workshop.feedback import service as feedback
+from workshop.feedback.service import FeedbackError
+from workshop.models import FeedbackAnswer, Participant, Session
 
 
 @pytest.fixture
@@ -123,3 +122,20 @@ def test_bad_answers_are_refused(app, workshop, raw, error):
         with pytest.raises(FeedbackError, match=error):
             feedback.clean_answer(db.get(Session, workshop.id), raw)
         assert db.scalar(select(FeedbackAnswer.id)) is None
+
+
+def test_an_answer_by_the_link_reaches_projector_and_facilitator_but_no_phone(app, workshop, client):
+    s = workshop
+    _p, token = gen_participant(app, s)
+    c = phone(app, s, token)
+    sockets = {"phone": socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c),
+               "screen": socketio.test_client(app, auth={"role": "screen", "token": s.screen_token}),
+               "fac": socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)}
+    with app.app_context():
+        db = get_db()
+        session = feedback.share_link(db, db.get(Session, s.id), True)
+        for sio in sockets.values():
+            sio.get_received()  # sharing the link changed nothing anyone sees live
+        feedback.submit(db, session, {"overall": "4"})
+    events = {who: [(e["name"], e["args"][0]["count"]) for e in sio.get_received()] for who, sio in sockets.items()}
+    assert events == {"phone": [], "screen": [("feedback", 1)], "fac": [("feedback", 1)]}

@@ -9,12 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from workshop.extensions import socketio
-from workshop.registration import service as registrations
-from workshop.db import get_db
-from workshop.models import Participant, Registration, Session
-from workshop.registration.service import RegistrationData, RegistrationError
-
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -22,6 +16,11 @@ from tests.helpers import (
     gen_participant,
     gen_session,
 )
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Participant, Registration, Session
+from workshop.registration import service as registrations
+from workshop.registration.service import RegistrationData, RegistrationError
 
 MUNIS = ("320", "583", "732")
 
@@ -292,3 +291,24 @@ def test_no_email_without_smtp_and_a_dead_server_does_not_break_registration(app
     assert register_via_form(app, token)[1].status_code == 302  # not configured: nothing sent, no error
     app.config.update(PAJA_SMTP_HOST="127.0.0.1", PAJA_SMTP_PORT="9", PAJA_MAIL_FROM="paja@example.fi")
     assert register_via_form(app, token, email="ville@example.fi", name="Ville")[1].status_code == 302
+
+
+def test_the_headcount_follows_every_change_on_the_organiser_page_only(app, workshop, client):
+    token = open_registration(app, workshop, capacity=1)
+    fac = socketio.test_client(app, auth={"role": "facilitator", "session": workshop.id}, flask_test_client=client)
+    screen = socketio.test_client(app, auth={"role": "screen", "token": workshop.screen_token})
+    fac.get_received(), screen.get_received()
+
+    def headcounts():
+        return [(e["args"][0]["confirmed"], e["args"][0]["waiting"]) for e in fac.get_received()
+                if e["name"] == "registrations"]
+
+    first = sign_up(app, workshop, person())[0]
+    sign_up(app, workshop, person("Ville", "ville@example.fi"))
+    assert headcounts() == [(1, 0), (1, 1)]
+    page = client.get(f"/f/sessions/{workshop.id}/registrations").get_data(as_text=True)
+    client.post(f"/f/sessions/{workshop.id}/registrations/{first}/cancel", data={"csrf_token": csrf_token(page)})
+    assert headcounts() == [(1, 0)]  # Ville got the place
+    client.post(f"/f/sessions/{workshop.id}/registrations/stop", data={"csrf_token": csrf_token(page)})
+    assert headcounts() == [(1, 0)] and client.get(f"/register/{token}").status_code == 404
+    assert not [e for e in screen.get_received() if e["name"] == "registrations"]

@@ -2,17 +2,7 @@
 (report a carpool, nominate a good deed) and the phone's vote for the good deed award."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import get_locale
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workshop.campaigns import service as campaigns
@@ -21,25 +11,14 @@ from workshop.campaigns.service import CampaignError
 from workshop.core.ids import row_id
 from workshop.db import get_db
 from workshop.extensions import limiter
-from workshop.feedback import service as feedback
 from workshop.sessions import service as sessions
 from workshop.web import links
+from workshop.web.forms import municipality_choices
 from workshop.web.guards import current_participant, login_required, own_session
-from workshop.web.labels import (
-    CAMPAIGN_ERRORS,
-    COME_AGAIN_LABELS,
-    FEEDBACK_QUESTION_LABELS,
-    SCREEN_PANEL_LABELS,
-    municipality_label,
-)
+from workshop.web.labels import CAMPAIGN_ERRORS, SCREEN_PANEL_LABELS
 from workshop.web.qr import qr_response
 
 bp = Blueprint("campaigns", __name__)
-
-
-def _municipality_choices(session):
-    lang = str(get_locale())
-    return [(code, municipality_label(code, lang)) for code in sessions.allowed_municipalities(session)]
 
 
 def public_url(session) -> str | None:
@@ -131,7 +110,7 @@ def _public(token: str):
 
 
 def _render_public(session, car_form=None, nomination_form=None, status=200):
-    choices = _municipality_choices(session)
+    choices = municipality_choices(session)
     return render_template(
         "campaign/page.html", session=session, settings=campaigns.settings_of(session),
         car_form=car_form or CarpoolForm(prefix="car", municipality_choices=choices, formdata=None),
@@ -149,7 +128,7 @@ def public_page(token: str):
 @limiter.limit("20 per 10 minutes")
 def report_carpool(token: str):
     session = _public(token)
-    form = CarpoolForm(prefix="car", municipality_choices=_municipality_choices(session))
+    form = CarpoolForm(prefix="car", municipality_choices=municipality_choices(session))
     if not form.validate_on_submit():
         return _render_public(session, car_form=form, status=400)
     try:
@@ -166,7 +145,7 @@ def report_carpool(token: str):
 @limiter.limit("20 per 10 minutes")
 def nominate(token: str):
     session = _public(token)
-    form = NominationForm(prefix="nom", municipality_choices=_municipality_choices(session))
+    form = NominationForm(prefix="nom", municipality_choices=municipality_choices(session))
     if not form.validate_on_submit():
         return _render_public(session, nomination_form=form, status=400)
     try:
@@ -199,12 +178,12 @@ def phone_vote(code: str):
 # --- template helpers: the phone's and the projector's extra sections ----------------------------
 
 @bp.app_context_processor
-def outreach_helpers():
+def campaign_helpers():
     def phone_state(session, participant):
         db = get_db()
         settings = campaigns.settings_of(session)
         voting = settings.good_deed_voting
-        return {"feedback_form": _feedback_form(session), "voting": voting,
+        return {"voting": voting,
                 "nominations": campaigns.nominations(db, session) if voting else [],
                 "my_vote": campaigns.my_vote(db, session, participant) if voting else None,
                 "campaign_url": url_for("campaigns.public_page", token=settings.token) if settings.token else None}
@@ -212,7 +191,6 @@ def outreach_helpers():
     def screen_state(session):
         db = get_db()
         return {"panel": campaigns.settings_of(session).screen_panel,
-                "feedback": feedback.results(db, session),
                 "board": campaigns.leaderboard(db, session),
                 "nominations": campaigns.nominations(db, session),
                 "kg_per_km": campaigns.CO2_KG_PER_KM}
@@ -221,10 +199,4 @@ def outreach_helpers():
         return campaigns.settings_of(session).screen_panel
 
     return {"outreach_phone": phone_state, "outreach_screen": screen_state, "screen_panel_of": screen_panel_of,
-            "come_again_labels": COME_AGAIN_LABELS,
-            "feedback_question_labels": FEEDBACK_QUESTION_LABELS, "screen_panel_labels": SCREEN_PANEL_LABELS}
-
-
-def _feedback_form(session):
-    from workshop.feedback.routes import answer_form
-    return answer_form(session, formdata=None)
+            "screen_panel_labels": SCREEN_PANEL_LABELS}

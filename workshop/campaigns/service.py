@@ -107,7 +107,8 @@ def _text(value, limit: int, missing: str, too_long: str, multiline: bool = Fals
     try:
         return clean_text(value, limit, multiline=multiline)
     except TextError as exc:
-        raise CampaignError({"empty": missing, "type": missing, "too_long": too_long}.get(exc.reason, "control")) from exc
+        key = {"empty": missing, "type": missing, "too_long": too_long}.get(exc.reason, "control")
+        raise CampaignError(key) from exc
 
 
 def _number(value, low: int, high: int, error: str) -> int:

@@ -2,17 +2,7 @@
 phase, and the feedback link for those who left early (works until its closing time)."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workshop.db import get_db
@@ -23,7 +13,7 @@ from workshop.feedback.service import FeedbackError
 from workshop.sessions import service as sessions
 from workshop.web import links
 from workshop.web.guards import current_participant, login_required, own_session
-from workshop.web.labels import FEEDBACK_ERRORS
+from workshop.web.labels import COME_AGAIN_LABELS, FEEDBACK_ERRORS, FEEDBACK_QUESTION_LABELS
 
 bp = Blueprint("feedback", __name__)
 
@@ -138,3 +128,12 @@ def by_link(token: str):
             return response
     status = 400 if (error or form.errors) else 200
     return render_template("feedback/form.html", session=session, form=form, error=error), status
+
+
+# --- template helpers: the phone's survey and the projector's results ------------------------------
+
+@bp.app_context_processor
+def feedback_helpers():
+    return {"feedback_phone_form": lambda session: answer_form(session, formdata=None),
+            "feedback_results": lambda session: feedback.results(get_db(), session),
+            "come_again_labels": COME_AGAIN_LABELS, "feedback_question_labels": FEEDBACK_QUESTION_LABELS}

@@ -8,24 +8,22 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     IntegerField,
-    SelectField,
     StringField,
     TelField,
-    TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from workshop.models import DIETS
-from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, MultiChoiceField, OptionalChoiceField, area_field, choices, strip, text_field
-from workshop.web.labels import BACKGROUND_LABELS, COME_AGAIN_LABELS, DIET_LABELS
+from workshop.web.forms import (
+    NO_CONTROL_CHARS,
+    ChoiceField,
+    MultiChoiceField,
+    area_field,
+    choices,
+    strip,
+    text_field,
+)
+from workshop.web.labels import BACKGROUND_LABELS, DIET_LABELS
 
 
 class RegistrationForm(FlaskForm):

@@ -2,21 +2,8 @@
 headcount and list, and matching a registration at the door when a registered person joins."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask import (
-    session as cookie_session,
-)
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 
 from workshop.core import mail
@@ -30,13 +17,9 @@ from workshop.registration.forms import DoorMatchForm, RegistrationForm, Registr
 from workshop.registration.service import RegistrationData, RegistrationError
 from workshop.sessions import service as sessions
 from workshop.web import links
+from workshop.web.forms import municipality_choices
 from workshop.web.guards import login_required, own_session
-from workshop.web.labels import (
-    DIET_LABELS,
-    REGISTRATION_ERRORS,
-    REGISTRATION_STATUS_LABELS,
-    municipality_label,
-)
+from workshop.web.labels import DIET_LABELS, REGISTRATION_ERRORS, REGISTRATION_STATUS_LABELS
 from workshop.web.qr import qr_response
 
 bp = Blueprint("registration", __name__)
@@ -44,11 +27,6 @@ bp = Blueprint("registration", __name__)
 
 def _failed(response) -> bool:
     return response.status_code in (400, 404)
-
-
-def _municipality_choices(session):
-    lang = str(get_locale())
-    return [(code, municipality_label(code, lang)) for code in sessions.allowed_municipalities(session)]
 
 
 def public_url(session) -> str | None:
@@ -72,7 +50,7 @@ def register(token: str):
         abort(404)
     if registrations.is_closed(session):
         return render_template("registration/closed.html", session=session), 410
-    form = RegistrationForm(municipality_choices=_municipality_choices(session))
+    form = RegistrationForm(municipality_choices=municipality_choices(session))
     error = None
     if form.validate_on_submit():
         try:
@@ -92,12 +70,12 @@ def register(token: str):
 
 
 def _send_confirmation(session, reg, secret: str) -> None:
-    if not reg.email or not mail.configured():
+    if not reg.email or not mail.configured(current_app.config):
         return
     body = render_template("registration/email_text.html", session=session, reg=reg, url=own_url(secret))
     subject = (_("Registration confirmed: %(title)s", title=session.title) if reg.status == "confirmed"
                else _("On the waiting list: %(title)s", title=session.title))
-    mail.send(reg.email, subject, body)
+    mail.send(current_app.config, reg.email, subject, body)
 
 
 @bp.route("/registration/<token>")
@@ -107,7 +85,7 @@ def mine(token: str):
         abort(404)
     session = get_db().get(Session, reg.session_id)
     response = Response(render_template("registration/mine.html", session=session, reg=reg, token=token,
-                                        emailed=bool(reg.email) and mail.configured()))
+                                        emailed=bool(reg.email) and mail.configured(current_app.config)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret link must not leak to other sites
     return response

@@ -167,7 +167,8 @@ def _texts(data: RegistrationData) -> dict:
         try:
             out[key] = clean_text(getattr(data, key), limit, multiline=multiline, required=missing is not None)
         except TextError as exc:
-            raise RegistrationError({"empty": missing, "too_long": f"{key}_too_long"}.get(exc.reason, "control")) from exc
+            error = {"empty": missing, "too_long": f"{key}_too_long"}.get(exc.reason, "control")
+            raise RegistrationError(error) from exc
     return out
 
 
