@@ -2,7 +2,7 @@
 carries existing data over (each feature's settings table), on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from workshop.cli import upgrade_database
 from workshop.db import engine
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-CREATED = datetime(2026, 11, 2, 16, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
 
 
 def app_at(request, tmp_path, backend: str, revision: str):

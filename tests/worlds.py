@@ -212,8 +212,8 @@ def _populate_outreach(db, w: World) -> None:
     voting open) in A; the same kind of rows in B."""
     from workshop.campaigns import service as campaigns
     from workshop.feedback import service as feedback
-    from workshop.registration import service as registrations
     from workshop.models import Session
+    from workshop.registration import service as registrations
     from workshop.registration.service import RegistrationData
     o = w.outreach
     for key, sid, name, nominee in (("a", w.sid_a, "Reeta_r1", "Hyvä Naapuri"),

@@ -4,6 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from workshop.campaigns import service as campaigns
+from workshop.campaigns.service import CampaignError
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Carpool, Nomination, Session
+
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -11,11 +17,6 @@ from tests.helpers import (
     gen_participant,
     gen_session,
 )
-from workshop.campaigns import service as campaigns
-from workshop.campaigns.service import CampaignError
-from workshop.db import get_db
-from workshop.extensions import socketio
-from workshop.models import Carpool, Nomination, Session
 
 
 @pytest.fixture

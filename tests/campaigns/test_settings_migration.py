@@ -4,6 +4,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from workshop.campaigns import service as campaigns
+from workshop.cli import downgrade_database, upgrade_database
+from workshop.db import get_db
+from workshop.models import Session
+
 from tests.migrations import (
     BACKENDS,
     app_at,
@@ -12,10 +17,6 @@ from tests.migrations import (
     rows,
     session_columns,
 )
-from workshop.campaigns import service as campaigns
-from workshop.cli import downgrade_database, upgrade_database
-from workshop.db import get_db
-from workshop.models import Session
 
 COLUMNS = {"campaign_token", "carpool_enabled", "good_deed_enabled", "good_deed_voting", "screen_panel"}
 

@@ -7,6 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select
 
+from workshop.db import engine, get_db
+from workshop.extensions import socketio
+from workshop.feedback import service as feedback
+from workshop.feedback.service import FeedbackError
+from workshop.models import FeedbackAnswer, Participant, Session
+
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -14,11 +20,6 @@ from tests.helpers import (
     gen_participant,
     gen_session,
 )
-from workshop.db import engine, get_db
-from workshop.extensions import socketio
-from workshop.feedback import service as feedback
-from workshop.feedback.service import FeedbackError
-from workshop.models import FeedbackAnswer, Participant, Session
 
 
 @pytest.fixture
@@ -90,7 +91,8 @@ def test_feedback_link_works_after_the_event_until_it_closes(app, workshop, clie
         closes = datetime(2026, 12, 8, 16, 0)
         feedback.configure(db, session, {"overall": True, "most_useful": True, "should_change": False,
                                          "come_again": True}, {"overall": "Miten meni?"}, "Mitä muuta?", closes)
-        assert feedback.submit(db, session, {"overall": "3", "extra": "Kiitos"}, now=closes - timedelta(hours=1)).via_link
+        early = closes - timedelta(hours=1)
+        assert feedback.submit(db, session, {"overall": "3", "extra": "Kiitos"}, now=early).via_link
         with pytest.raises(FeedbackError, match="not_open"):
             feedback.submit(db, session, {"overall": "3"}, now=closes)
     visitor = app.test_client()
@@ -128,9 +130,10 @@ def test_an_answer_by_the_link_reaches_projector_and_facilitator_but_no_phone(ap
     s = workshop
     _p, token = gen_participant(app, s)
     c = phone(app, s, token)
-    sockets = {"phone": socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c),
-               "screen": socketio.test_client(app, auth={"role": "screen", "token": s.screen_token}),
-               "fac": socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)}
+    sockets = {
+        "phone": socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c),
+        "screen": socketio.test_client(app, auth={"role": "screen", "token": s.screen_token}),
+        "fac": socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)}
     with app.app_context():
         db = get_db()
         session = feedback.share_link(db, db.get(Session, s.id), True)

@@ -6,6 +6,11 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from workshop.cli import downgrade_database, upgrade_database
+from workshop.db import get_db
+from workshop.feedback import service as feedback
+from workshop.models import Session
+
 from tests.migrations import (
     BACKENDS,
     app_at,
@@ -14,10 +19,6 @@ from tests.migrations import (
     rows,
     session_columns,
 )
-from workshop.cli import downgrade_database, upgrade_database
-from workshop.db import get_db
-from workshop.feedback import service as feedback
-from workshop.models import Session
 
 COLUMNS = {"feedback_token", "feedback_closes_at", "feedback_questions"}
 QUESTIONS = {"overall": {"on": True, "text": "Miten meni?"}, "most_useful": {"on": False, "text": None},

@@ -9,6 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Participant, Registration, Session
+from workshop.registration import service as registrations
+from workshop.registration.service import RegistrationData, RegistrationError
+
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -16,11 +22,6 @@ from tests.helpers import (
     gen_participant,
     gen_session,
 )
-from workshop.db import get_db
-from workshop.extensions import socketio
-from workshop.models import Participant, Registration, Session
-from workshop.registration import service as registrations
-from workshop.registration.service import RegistrationData, RegistrationError
 
 MUNIS = ("320", "583", "732")
 
@@ -62,7 +63,8 @@ def form_data(**over):
 def register_via_form(app, token, **over):
     c = app.test_client()
     page = c.get(f"/register/{token}")
-    return c, c.post(f"/register/{token}", data={**form_data(**over), "csrf_token": csrf_token(page.get_data(as_text=True))})
+    token_field = csrf_token(page.get_data(as_text=True))
+    return c, c.post(f"/register/{token}", data={**form_data(**over), "csrf_token": token_field})
 
 
 def test_capacity_fills_then_waiting_list_and_a_cancellation_promotes(app, workshop):
@@ -280,7 +282,8 @@ def test_confirmation_email_when_smtp_is_configured(app, workshop, smtp_server):
     import email
     parsed = email.message_from_string(message["data"])
     body = parsed.get_payload(decode=True).decode()
-    assert "Ilmoittautuminen vahvistettu" in str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
+    subject = str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
+    assert "Ilmoittautuminen vahvistettu" in subject
     with app.app_context():
         code = get_db().scalar(select(Registration.code))
     assert code in body and response.headers["Location"] in body

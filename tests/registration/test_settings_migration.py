@@ -6,6 +6,11 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from workshop.cli import downgrade_database, upgrade_database
+from workshop.db import get_db
+from workshop.models import Session
+from workshop.registration import service as registrations
+
 from tests.migrations import (
     BACKENDS,
     app_at,
@@ -14,10 +19,6 @@ from tests.migrations import (
     rows,
     session_columns,
 )
-from workshop.cli import downgrade_database, upgrade_database
-from workshop.db import get_db
-from workshop.models import Session
-from workshop.registration import service as registrations
 
 COLUMNS = {"registration_token", "registration_closes_at", "registration_capacity"}
 
