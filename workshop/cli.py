@@ -19,35 +19,36 @@ def alembic_config():
     return cfg
 
 
-def migrate_database(revision: str = "head", downgrade: bool = False) -> None:
-    """Upgrade (or downgrade) the schema to `revision`, in one transaction.
-
-    On SQLite foreign keys are off meanwhile: a batch migration copies a table, drops the old one and
-    renames the copy, and with foreign keys on, that DROP TABLE would first delete every row referring
-    to it (ON DELETE CASCADE: a session's participants, notes, …). The pragma only takes effect
-    outside a transaction, so it is set before the migration begins and again after it committed.
-    """
+def upgrade_database(revision: str = "head") -> None:
+    """Bring the database schema to the newest migration (run at every start)."""
     from alembic import command
+    _migrate(command.upgrade, revision)
+
+
+def downgrade_database(revision: str) -> None:
+    from alembic import command
+    _migrate(command.downgrade, revision)
+
+
+def _migrate(step, revision: str) -> None:
+    """Run migrations on one connection. On SQLite its foreign keys are off meanwhile: a batch
+    migration copies a table and drops the old one, and dropping `session` with them on would
+    cascade-delete every row that refers to a workshop."""
     cfg = alembic_config()
     with engine().connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
             conn.commit()
-        try:
+        with conn.begin():
             cfg.attributes["connection"] = conn
-            (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+            step(cfg, revision)
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()
-        finally:
-            if sqlite:
-                conn.rollback()
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
-
-
-def upgrade_database() -> None:
-    """Bring the database schema to the newest migration (run at every start)."""
-    migrate_database("head")
+            if broken:
+                raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 @paja.command("upgrade-db")
