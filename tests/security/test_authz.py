@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from workshop.db import get_db
-from workshop.exports import document as exports
+from workshop.exports import report as exports_report
 from workshop.extensions import socketio
 from workshop.flipchart import notes as notes_domain
 from workshop.flipchart import voting
@@ -192,7 +192,7 @@ ROWS = [
     Row("report", "exports.report", f("/f/sessions/{sid}/report"), FAC_ONLY),
     Row("report of 320", "exports.report", f("/f/sessions/{sid}/report?municipality=320"), FAC_ONLY),
     Row("report PDF", "exports.report_pdf", f("/f/sessions/{sid}/report.pdf"),
-        {**FAC_ONLY, FAC: OK if exports.pdf_available() else NOT_FOUND}),
+        {**FAC_ONLY, FAC: OK if exports_report.pdf_available() else NOT_FOUND}),
     Row("export CSV", "exports.download", f("/f/sessions/{sid}/export.csv"), FAC_ONLY),
     Row("export XLSX", "exports.download", f("/f/sessions/{sid}/export.xlsx"), FAC_ONLY),
     Row("export JSON", "exports.download", f("/f/sessions/{sid}/export.json"), FAC_ONLY),

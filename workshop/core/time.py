@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+try:  # wall-clock times are Finnish time; UTC where the system has no time zone data
+    LOCAL_TZ = ZoneInfo("Europe/Helsinki")
+except ZoneInfoNotFoundError:  # pragma: no cover
+    LOCAL_TZ = timezone.utc
 
 
 def utcnow() -> datetime:

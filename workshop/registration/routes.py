@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workshop.extensions import limiter
-from workshop.exports import document as exports
+from workshop.exports import document, writers
 from workshop.web import links
 from workshop.registration import events as live_outreach
 from workshop.core import mail
@@ -193,10 +193,10 @@ def download(session_id: int, fmt: str):
     session = own_session(session_id)
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    data = exports.load_session(get_db(), session.id)
-    response = Response(exports.render_registrations(data, fmt),
-                        mimetype="text/csv; charset=utf-8" if fmt == "csv" else exports.MIMETYPES["xlsx"])
-    name = exports.filename(data, fmt).replace("paja-", "paja-registrations-", 1).replace(".csv.zip", ".csv")
+    data = document.load_session(get_db(), session.id)
+    response = Response(writers.render_registrations(data, fmt),
+                        mimetype="text/csv; charset=utf-8" if fmt == "csv" else writers.MIMETYPES["xlsx"])
+    name = writers.filename(data, fmt).replace("paja-", "paja-registrations-", 1).replace(".csv.zip", ".csv")
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
+from workshop.core.time import LOCAL_TZ
 from workshop.models import BACKGROUNDS, DIETS, Participant, Registration, Session, utcnow
 from workshop.sessions.service import allowed_municipalities, bump, hash_token
 
@@ -43,7 +44,6 @@ class RegistrationData:
 
 def local_now() -> datetime:
     """Now as Finnish wall-clock time (closing dates are entered and stored that way)."""
-    from workshop.exports.document import LOCAL_TZ
     return datetime.now(LOCAL_TZ).replace(tzinfo=None)
 
 
