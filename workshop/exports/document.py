@@ -66,7 +66,7 @@ def utc_text(value: datetime | None) -> str | None:
 
 def local_text(value: datetime | None) -> str | None:
     """A wall-clock time without a zone (the session's start): "2026-12-01T17:30:00"."""
-    return value.replace(microsecond=0, tzinfo=None).isoformat() if value else None
+    return value.replace(microsecond=0).isoformat() if value else None
 
 
 @gc_paused

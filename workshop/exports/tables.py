@@ -90,7 +90,7 @@ def poll_results(data: dict) -> list[dict]:
                 answers = [{"poll_id": number, "participant_id": a["participant"], "choice": a["choice"],
                             "text": a["text"]} for a in p["answers"]]
                 if answers:
-                    db.execute(insert(PollAnswer), answers)
+                    db.execute(insert(PollAnswer.__table__), answers)
             return [_poll_rows(number, polls.results(db, poll)) for number, poll in enumerate(shown, start=1)]
     finally:
         engine.dispose()
