@@ -74,8 +74,8 @@ def poll_results(data: dict) -> list[dict]:
     """Each poll's counts exactly as the projector showed them: `polls.service.results` is the one tally.
 
     That function reads the database, and an export (or one municipality's share of it) is plain
-    data, so the answers go into a throwaway in-memory database of the two poll tables first
-    (milliseconds for thousands of answers). Word rows carry a percent of the most common word.
+    data, so the answers go into a throwaway in-memory database of the two poll tables first (about
+    0.1 s for the 3,000 answers of bench/export.py). Word rows carry a percent of the most common word.
     """
     engine = create_engine("sqlite://")
     try:
