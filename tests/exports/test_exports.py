@@ -16,16 +16,15 @@ import pytest
 from sqlalchemy import func, select
 
 from workshop import create_app
-from workshop.exports import document, importer
-from workshop.flipchart import notes
-from workshop.plans import service as plans
-from workshop.polls import service as polls
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.flipchart import voting
 from workshop.cli import upgrade_database
 from workshop.db import get_db
+from workshop.exports import document, importer
+from workshop.flipchart import notes, voting
+from workshop.grouping import service as rounds
 from workshop.models import Group, Note, Participant, Session, Vote
+from workshop.plans import service as plans
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
 from tests.helpers import AuthActions, gen_facilitator, gen_session

@@ -1,7 +1,7 @@
 """Aware time: every timestamp is UTC with its zone, from the database too."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import DateTime
@@ -10,18 +10,18 @@ from sqlalchemy.types import TypeDecorator
 try:  # wall-clock times are Finnish time; UTC where the system has no time zone data
     LOCAL_TZ = ZoneInfo("Europe/Helsinki")
 except ZoneInfoNotFoundError:  # pragma: no cover
-    LOCAL_TZ = timezone.utc
+    LOCAL_TZ = UTC
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def aware(value: datetime | None) -> datetime | None:
     """A naive datetime is taken as UTC; an aware one is converted to UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):

@@ -55,7 +55,8 @@ def report_context(data: dict) -> dict:
         "absent": sum(1 for p in present if p["absent"]),
         "contact_persons": sum(1 for p in present if p["contact_person"]),
         "rounds": rounds, "polls": poll_results(data),
-        "plans": [(c, plans[c]) for c in sorted(plans, key=lambda c: (codes.index(c) if c in codes else len(codes), c))],
+        "plans": [(c, plans[c])
+                  for c in sorted(plans, key=lambda c: (codes.index(c) if c in codes else len(codes), c))],
         "plan_status_labels": PLAN_STATUS_LABELS, "strategy_labels": STRATEGY_LABELS,
         **report_outreach(data, present),
     }

@@ -308,7 +308,8 @@ class Document(Part):
 
         for i, r in enumerate(self.rounds):
             _unique([g.number for g in r.groups], "group number", f"rounds[{i}].groups")
-            _unique([m.participant for g in r.groups for m in g.members], "participant", f"rounds[{i}].groups[].members")
+            members = [m.participant for g in r.groups for m in g.members]
+            _unique(members, "participant", f"rounds[{i}].groups[].members")  # one group a round
             for j, g in enumerate(r.groups):
                 where = f"rounds[{i}].groups[{j}]"
                 q = g.question

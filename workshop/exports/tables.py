@@ -32,7 +32,6 @@ from workshop.web.labels import (
     municipality_label,
 )
 
-
 # --- derived views of the data, shared by the spreadsheets and the report --------------------------
 
 def local_time(text: str | None) -> datetime | None:

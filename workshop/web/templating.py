@@ -8,7 +8,15 @@ from flask_babel import format_date, format_decimal, format_percent, format_time
 
 from workshop.core.time import LOCAL_TZ
 from workshop.web.labels import (
-    BACKGROUND_LABELS, COLOUR_LABELS, PLAN_STATUS_LABELS, QUESTION_MODE_LABELS, VOTING_LABELS, LANGUAGE_NAMES, PHASE_LABELS, PHASE_PHONE_TEXT, STRATEGY_LABELS,
+    BACKGROUND_LABELS,
+    COLOUR_LABELS,
+    LANGUAGE_NAMES,
+    PHASE_LABELS,
+    PHASE_PHONE_TEXT,
+    PLAN_STATUS_LABELS,
+    QUESTION_MODE_LABELS,
+    STRATEGY_LABELS,
+    VOTING_LABELS,
     municipality_label,
 )
 
