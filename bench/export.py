@@ -27,7 +27,7 @@ from workshop import create_app
 from workshop.accounts import service as auth
 from workshop.cli import upgrade_database
 from workshop.db import get_db
-from workshop.exports import document as exports
+from workshop.exports import document, writers
 from workshop.flipchart import voting
 from workshop.grouping import service as rounds
 from workshop.models import (
@@ -151,7 +151,7 @@ def main() -> int:
             print(", ".join(f"{n:,} {name}" for name, n in counts.items()))
             print(f"Times are medians of {REPEATS} runs; each format = load the session + write the file.")
             print()
-            load_s, data = timed(lambda: (db.expunge_all(), exports.load_session(db, session_id))[1])
+            load_s, data = timed(lambda: (db.expunge_all(), document.load_session(db, session_id))[1])
             base_s, base = timed(lambda: json.dumps(data).encode())
             print(f"{'':22}{'time':>10}{'size':>12}{'time / baseline':>18}")
             print(f"{'load_session':22}{load_s * 1000:>8.0f} ms{'':>12}{load_s / base_s:>17.1f}x")
@@ -160,7 +160,7 @@ def main() -> int:
             for fmt in ("json", "csv", "xlsx", "html"):
                 def run(fmt=fmt):
                     db.expunge_all()  # no help from objects a previous run left in the session
-                    return exports.render(exports.load_session(db, session_id), fmt)
+                    return writers.render(document.load_session(db, session_id), fmt)
                 seconds, body = timed(run)
                 slowest = max(slowest, seconds)
                 print(f"{fmt:22}{seconds * 1000:>8.0f} ms{len(body) / 1e6:>9.2f} MB{seconds / base_s:>17.1f}x")

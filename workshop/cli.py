@@ -121,9 +121,9 @@ def export_command(session_id, fmt, municipality, lang, output):
     """Export a workshop for the organiser (README: "JSON export format")."""
     from flask_babel import force_locale
 
-    from workshop.exports import document as exports
+    from workshop.exports import document, writers
     try:
-        data = exports.load_session(get_db(), session_id)
+        data = document.load_session(get_db(), session_id)
     except LookupError:
         raise click.ClickException(f"no workshop {session_id}") from None
     if municipality:
@@ -132,13 +132,13 @@ def export_command(session_id, fmt, municipality, lang, output):
         if municipality not in data["session"]["municipalities"] + ["other"]:
             raise click.BadParameter(f"not a municipality of this workshop: {municipality}",
                                      param_hint="--municipality")
-        data = exports.for_municipality(data, municipality)
+        data = document.for_municipality(data, municipality)
     with force_locale(lang):
-        body = exports.render(data, fmt)
+        body = writers.render(data, fmt)
     if output == "-":
         click.get_binary_stream("stdout").write(body)
         return
-    output = output or exports.filename(data, fmt)
+    output = output or writers.filename(data, fmt)
     with open(output, "wb") as fh:
         fh.write(body)
     click.echo(f"Wrote {output} ({len(body):,} bytes).")
@@ -151,7 +151,7 @@ def import_command(file, email):
     """Import a workshop from a JSON export (new ids, join code and projector link)."""
     from sqlalchemy import select
 
-    from workshop.exports import document as exports
+    from workshop.exports import importer
     from workshop.models import Facilitator
     upgrade_database()
     db = get_db()
@@ -166,8 +166,8 @@ def import_command(file, email):
                                    else "create a facilitator first (flask paja create-facilitator)")
         owner = owners[0]
     try:
-        session = exports.import_session(db, exports.parse_document(file.read()), owner)
-    except exports.SessionImportError as exc:
+        session = importer.import_session(db, importer.parse_document(file.read()), owner)
+    except importer.SessionImportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Imported workshop {session.id}: {session.title} (owner {owner.email}).")
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from workshop.db import get_db
-from workshop.exports import document as exports
+from workshop.exports import report as exports_report
 from workshop.extensions import socketio
 from workshop.flipchart import notes as notes_domain
 from workshop.flipchart import voting
@@ -193,7 +193,7 @@ ROWS = [
     Row("report", "exports.report", f("/f/sessions/{sid}/report"), FAC_ONLY),
     Row("report of 320", "exports.report", f("/f/sessions/{sid}/report?municipality=320"), FAC_ONLY),
     Row("report PDF", "exports.report_pdf", f("/f/sessions/{sid}/report.pdf"),
-        {**FAC_ONLY, FAC: OK if exports.pdf_available() else NOT_FOUND}),
+        {**FAC_ONLY, FAC: OK if exports_report.pdf_available() else NOT_FOUND}),
     Row("export CSV", "exports.download", f("/f/sessions/{sid}/export.csv"), FAC_ONLY),
     Row("export XLSX", "exports.download", f("/f/sessions/{sid}/export.xlsx"), FAC_ONLY),
     Row("export JSON", "exports.download", f("/f/sessions/{sid}/export.json"), FAC_ONLY),
@@ -259,8 +259,8 @@ ROWS = [
     Row("cancel another session's registration", "registration.organiser_cancel",
         f("/f/sessions/{sid}/registrations/{reg_b}/cancel"), {**FAC_ONLY, FAC: REFUSED}, "POST"),
     Row("registration QR", "registration.qr", f("/f/sessions/{sid}/registrations/qr.svg"), FAC_ONLY),
-    Row("registrations CSV", "registration.download", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
-    Row("registrations XLSX", "registration.download", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
+    Row("registrations CSV", "exports.registrations", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
+    Row("registrations XLSX", "exports.registrations", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
     # --- feedback ---
     Row("feedback results", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY),
     Row("feedback questions", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY, "POST",

@@ -523,7 +523,7 @@ NO_INPUT = {
     "static", "main.healthz", "facilitator.dashboard",
     "facilitator.session_page", "board.board_page", "grouping.round_page", "plans.plans_page",
     "exports.report_pdf", "results.results_page", "screen.screen", "screen.qr",
-    "registration.mine", "registration.qr", "registration.download", "campaigns.public_page", "campaigns.qr",
+    "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
 }
 
 

@@ -164,21 +164,6 @@ def qr(session_id: int):
     return qr_response(url)
 
 
-@bp.route("/f/sessions/<int:session_id>/registrations.<fmt>")
-@login_required
-def download(session_id: int, fmt: str):
-    session = own_session(session_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    data = exports.load_session(get_db(), session.id)
-    response = Response(exports.render_registrations(data, fmt),
-                        mimetype="text/csv; charset=utf-8" if fmt == "csv" else exports.MIMETYPES["xlsx"])
-    name = exports.filename(data, fmt).replace("paja-", "paja-registrations-", 1).replace(".csv.zip", ".csv")
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # --- at the door: a registered person joins and finds their registration -------------------------
 
 def _match_key(session) -> str:
