@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.feedback import service as feedback
 from workshop.models import (
@@ -73,7 +73,7 @@ def local_text(value: datetime | None) -> str | None:
 def load_session(db: DB, session_id: int) -> dict:
     """The whole session as the version-1 JSON document; a fixed number of queries whatever its size."""
     s = db.scalar(select(Session).where(Session.id == session_id).options(
-        selectinload(Session.municipalities), selectinload(Session.agenda),
+        selectinload(Session.municipalities), selectinload(Session.agenda), joinedload(Session.feedback_settings),
         selectinload(Session.themes).selectinload(Theme.questions)))
     if s is None:
         raise LookupError(session_id)
@@ -197,7 +197,7 @@ def _load_outreach(db: DB, s: Session, person_key: dict) -> dict:
             "cancelled_at": utc_text(r.cancelled_at),
         } for r in regs],
         # Anonymous: no participant and no time, in the order given.
-        "feedback": {"questions": s.feedback_questions, "answers": [feedback.as_dict(a) for a in answers]},
+        "feedback": {"questions": feedback.settings_of(s).questions, "answers": [feedback.as_dict(a) for a in answers]},
         "carpools": [{"name": c.name, "municipality": c.municipality, "passengers": c.passengers,
                       "kilometres": c.kilometres, "created_at": utc_text(c.created_at)} for c in cars],
         "nominations": [{"nominee": n.nominee, "deed": n.deed, "municipality": n.municipality, "hidden": n.hidden,

@@ -37,6 +37,7 @@ from workshop.models import (
     Theme,
     Vote,
 )
+from workshop.feedback import service as feedback
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
 
@@ -184,7 +185,8 @@ def _import_outreach(db: DB, session: Session, doc: Document, people: dict) -> N
             status=r.status, participant_id=people[r.participant].id if r.participant is not None else None,
             created_at=r.created_at, cancelled_at=r.cancelled_at))
     if doc.feedback is not None:
-        session.feedback_questions = doc.feedback.questions
+        if doc.feedback.questions is not None:
+            feedback.editable_settings(session).questions = doc.feedback.questions
         for a in doc.feedback.answers:
             db.add(FeedbackAnswer(session_id=session.id, overall=a.overall, most_useful=a.most_useful,
                                   should_change=a.should_change, come_again=a.come_again, extra=a.extra,

@@ -12,13 +12,10 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import create_engine, insert
-from sqlalchemy.orm import Session as DB
 
 from workshop.campaigns import service as campaigns
 from workshop.core.time import LOCAL_TZ
 from workshop.feedback import service as feedback
-from workshop.models import Base, Poll, PollAnswer
 from workshop.polls import service as polls
 from workshop.web.labels import (
     BACKGROUND_LABELS,
@@ -70,41 +67,21 @@ def visible(note: dict) -> bool:
 
 
 def poll_results(data: dict) -> list[dict]:
-    """Each poll's counts exactly as the projector showed them: `polls.service.results` is the one tally.
-
-    That function reads the database, and an export (or one municipality's share of it) is plain
-    data, so the answers go into a throwaway in-memory database of the two poll tables first (about
-    0.1 s for the 3,000 answers of bench/export.py). Word rows carry a percent of the most common word.
-    """
-    engine = create_engine("sqlite://")
-    try:
-        Base.metadata.create_all(engine, tables=[Poll.__table__, PollAnswer.__table__])
-        with DB(engine) as db:
-            shown = []
-            for number, p in enumerate(data["polls"], start=1):
-                poll = Poll(id=number, session_id=0, kind=p["kind"], question=p["question"],
-                            options=list(p["options"]), is_open=p["open"])
-                db.add(poll)
-                shown.append(poll)
-                answers = [{"poll_id": number, "participant_id": a["participant"], "choice": a["choice"],
-                            "text": a["text"]} for a in p["answers"]]
-                if answers:
-                    db.execute(insert(PollAnswer.__table__), answers)
-            return [_poll_rows(number, polls.results(db, poll)) for number, poll in enumerate(shown, start=1)]
-    finally:
-        engine.dispose()
+    """Each poll's counts with the one tally the projector uses (`polls.service.tally`), over the
+    export's plain answers (or one municipality's share). Word rows carry a percent of the most common word."""
+    return [_poll_rows(number, p) for number, p in enumerate(data["polls"], start=1)]
 
 
-def _poll_rows(number: int, result: dict) -> dict:
-    """The live results' shape as the tables and the report's charts read it: one row per option or word."""
-    if result["kind"] == "choice":
-        rows = [{"text": o["text"], "count": o["count"], "percent": o["percent"]} for o in result["options"]]
+def _poll_rows(number: int, p: dict) -> dict:
+    """One row per option or word, as the tables and the report's charts read them."""
+    counted = polls.tally(p["kind"], p["options"], ((a["participant"], a["choice"], a["text"]) for a in p["answers"]))
+    if p["kind"] == "choice":
+        rows = [{"text": o.text, "count": o.count, "percent": o.percent} for o in counted.options]
     else:
-        high = result["words"][0]["count"] if result["words"] else 0
-        rows = [{"text": w["word"], "count": w["count"], "percent": round(100 * w["count"] / high)}
-                for w in result["words"]]
-    return {"number": number, "kind": result["kind"], "question": result["question"], "open": result["open"],
-            "people": result["people"], "total": result["total"], "rows": rows}
+        high = counted.words[0].count if counted.words else 0
+        rows = [{"text": w.word, "count": w.count, "percent": round(100 * w.count / high)} for w in counted.words]
+    return {"number": number, "kind": p["kind"], "question": p["question"], "open": p["open"],
+            "people": counted.people, "total": counted.total, "rows": rows}
 
 
 def feedback_results(data: dict) -> dict:

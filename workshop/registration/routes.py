@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from workshop.core import mail
 from workshop.core.ids import row_id
 from workshop.db import get_db
-from workshop.exports import document as exports
 from workshop.extensions import limiter
 from workshop.models import Registration, Session
 from workshop.registration import service as registrations
