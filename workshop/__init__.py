@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "workshop.flipchart.routes",
     "workshop.flipchart.routes:phone_bp",
     "workshop.plans.routes",
+    "workshop.plans.routes:phone_bp",
     "workshop.polls.routes",
     "workshop.timer.routes",
     "workshop.registration.routes",

@@ -18,17 +18,17 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from workshop import create_app
-from workshop.flipchart import service as flipchart
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
 from workshop.db import get_db
 from workshop.demo import create_demo
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds
 from workshop.models import Note, Participant
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
 from tests.browser import LAPTOP, PHONE, PROJECTOR, Browsing
-from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 from tests.grouping.test_browser_groups import assert_focus_visible, tab_to
+from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

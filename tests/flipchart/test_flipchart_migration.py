@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
 from workshop import create_app
-from workshop.cli import alembic_config, upgrade_database
+from workshop.cli import downgrade_database, upgrade_database
 from workshop.db import engine, get_db
 from workshop.flipchart import service as flipchart
 from workshop.models import Session
@@ -25,19 +24,8 @@ NOW = datetime(2026, 12, 1, 16, 5, tzinfo=UTC)
 
 
 def migrate(app, revision: str, down: bool = False) -> None:
-    """Like upgrade_database, to any revision: on SQLite with foreign keys off while tables are copied."""
-    with app.app_context(), engine().connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        with conn.begin():
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+    with app.app_context():
+        (downgrade_database if down else upgrade_database)(revision)
 
 
 def session_columns(app) -> set[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workshop.extensions import socketio
 from workshop.db import get_db
-from workshop.models import Group, Note, Participant, Vote
+from workshop.extensions import socketio
 from workshop.flipchart.service import top_three
+from workshop.models import Group, Note, Participant, Vote
 
 from tests.flipchart.evening import fac_action, phone, received, set_phase, write_notes
 from tests.helpers import AuthActions, csrf_token, gen_facilitator

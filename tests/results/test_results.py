@@ -5,11 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from workshop.db import get_db
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.db import get_db
 from workshop.models import Note, Participant, PlanItem, Session
+from workshop.sessions import service as sessions
 
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
 

@@ -6,7 +6,6 @@ import secrets
 from flask import (
     Blueprint,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -16,22 +15,20 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from workshop.db import get_db
 from workshop.extensions import limiter
-from workshop.grouping import events as grouping_events
-from workshop.web import guards
-from workshop.sessions import events as session_events
 from workshop.flipchart import events as live_flipchart
 from workshop.flipchart import service as flipchart
-from workshop.plans import events as live_plans
+from workshop.grouping import events as grouping_events
+from workshop.grouping import service as rounds
+from workshop.pages.forms import CodeForm, JoinForm
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
-from workshop.grouping import service as rounds
+from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.db import get_db
-from workshop.pages.forms import CodeForm, JoinForm
-from workshop.web.labels import PLAN_ERRORS, municipality_label
-from workshop.plans.service import PlanError
 from workshop.sessions.service import JoinData
+from workshop.web import guards
+from workshop.web.labels import municipality_label
 
 bp = Blueprint("phone", __name__)
 
@@ -99,24 +96,6 @@ def join(code: str):
                            registered=registered), status
 
 
-# --- shared by the no-JS forms of this page ----------------------------------------------------
-
-def _participant_or_redirect(code: str):
-    db = get_db()
-    session = sessions.open_session_by_code(db, code)
-    if session is None:
-        return None, None, redirect(url_for("phone.join", code=code))
-    participant = sessions.participant_by_token(db, session.id, request.cookies.get(
-        guards.participant_cookie_name(session.id)))
-    if participant is None:
-        return None, None, redirect(url_for("phone.join", code=code))
-    return session, participant, None
-
-
-def _note_id(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
 def participant_view(db, session, participant) -> dict:
     """Everything the participant page shows at load (the no-JS page is complete by itself)."""
     group = flipchart.current_group(db, session, participant)
@@ -131,43 +110,3 @@ def participant_view(db, session, participant) -> dict:
         view["board"] = live_flipchart.board_payload(db, group)
         view["my_votes"] = flipchart.my_votes(db, participant, group)
     return view
-
-
-# --- the municipality's plan without JavaScript -------------------------------------------------
-
-@bp.route("/<joincode:code>/plan", methods=["POST"])
-def plan_save(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        data = plans.clean_item(request.form.to_dict())
-        item_id = _note_id(request.form.get("id", ""))
-        if item_id is None:
-            item = plans.create_item(db, session, participant.municipality, data, participant)
-        else:
-            item = plans.update_item(db, session, plans.item_of(db, session, item_id), data, participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")
-
-
-@bp.route("/<joincode:code>/plan/followup", methods=["POST"])
-def plan_followup(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        item = plans.item_of(db, session, _note_id(request.form.get("id", "")))
-        plans.follow_up(db, session, item, request.form.get("status"), request.form.get("comment"), participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")
