@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.feedback import service as feedback
+from workshop.flipchart import service as flipchart
 from workshop.models import (
     Carpool,
     FeedbackAnswer,
@@ -144,8 +145,8 @@ def load_session(db: DB, session_id: int) -> dict:
             "title": s.title, "starts_at": local_text(s.starts_at), "host_municipality": s.host_municipality,
             "municipalities": [m.code for m in s.municipalities], "series": series,
             "phase": s.phase, "open": s.is_open, "created_at": utc_text(s.created_at),
-            "closed_at": utc_text(s.closed_at), "allow_vote_stacking": s.allow_vote_stacking,
-            "presenting_group": s.presenting_group,
+            "closed_at": utc_text(s.closed_at), "allow_vote_stacking": flipchart.vote_stacking_allowed(s),
+            "presenting_group": flipchart.presenting_group(s),
             "agenda": [{"title": a.title, "minutes": a.minutes} for a in s.agenda],
             "themes": [{"title": t.title, "questions": [q.text for q in t.questions]} for t in s.themes],
         },

@@ -38,6 +38,7 @@ from workshop.models import (
     Vote,
 )
 from workshop.feedback import service as feedback
+from workshop.flipchart.models import FlipchartSettings
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
 
@@ -91,8 +92,8 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         host_municipality=s.host_municipality, phase=s.phase,
         is_open=s.open, join_code=new_join_code(db) if s.open else None,
         screen_token=secrets.token_urlsafe(24), seq=0, created_at=s.created_at,
-        closed_at=s.closed_at, allow_vote_stacking=s.allow_vote_stacking,
-        presenting_group=s.presenting_group)
+        closed_at=s.closed_at, flipchart_settings=FlipchartSettings(
+            allow_vote_stacking=s.allow_vote_stacking, presenting_group=s.presenting_group))
     session.municipalities = [SessionMunicipality(code=c, position=i) for i, c in enumerate(s.municipalities)]
     session.agenda = [AgendaItem(title=a.title, minutes=a.minutes, position=i) for i, a in enumerate(s.agenda)]
     session.themes = [Theme(title=t.title, position=i,
