@@ -64,10 +64,6 @@ class Session(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False)
     presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview
-    # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
-    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    timer_remaining: Mapped[int | None] = mapped_column(Integer)
-    timer_label: Mapped[str | None] = mapped_column(String(200))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # the room takes no new participants
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit
