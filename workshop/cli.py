@@ -23,9 +23,22 @@ def upgrade_database() -> None:
     """Bring the database schema to the newest migration (run at every start)."""
     from alembic import command
     cfg = alembic_config()
-    with engine().begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # enforced, that DROP would cascade into every row that refers to it (a session's
+            # participants, notes, …). The pragma only takes effect outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 @paja.command("upgrade-db")

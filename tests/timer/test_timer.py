@@ -152,6 +152,19 @@ def test_paused_timer_is_extended(app, workshop, clock):
         assert (s.timer_state.ends_at, s.timer_state.remaining) == (None, 420)
 
 
+def test_two_first_starts_at_once_both_succeed(app, workshop, clock):
+    """A double click on a fresh workshop: both requests find no timer row; the later one wins."""
+    with app.app_context():
+        first, second = (app.extensions["paja_sessionmaker"]() for _ in range(2))
+        s1, s2 = first.get(Session, workshop.id), second.get(Session, workshop.id)
+        assert s1.timer_state is None and s2.timer_state is None
+        timer.start(first, s1, 5, "Eka")
+        timer.start(second, s2, 7, "Toka")
+        first.close(), second.close()
+    assert stored(app, workshop.id)["ends_at"] == T0 + timedelta(minutes=7)
+    assert stored(app, workshop.id)["label"] == "Toka"
+
+
 def test_sqlite_naive_datetimes_are_read_as_utc(app, workshop, clock):
     with app.app_context():
         db = get_db()
