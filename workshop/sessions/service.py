@@ -20,6 +20,7 @@ from workshop.core import municipalities
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id  # noqa: F401  (re-exported until plans and flipchart import core.ids)
+from workshop.core.text import TextError, clean_text
 from workshop.models import (
     BACKGROUNDS,
     OTHER_MUNICIPALITY,
@@ -38,7 +39,7 @@ JOIN_CODE_RE = re.compile(r"^\d{6}$")
 
 class SessionError(DomainError):
     """A request the session refuses: "closed", "unknown_phase", "locked", "full", "bad_municipality",
-    "bad_background"."""
+    "bad_background", "name_too_long", "organisation_too_long", "control"."""
 
 
 # --- domain events ----------------------------------------------------------------------------
@@ -272,17 +273,25 @@ def join(db: DB, session: Session, data: JoinData, server_limit: int | None = No
         raise SessionError("bad_municipality")
     if data.background not in BACKGROUNDS:
         raise SessionError("bad_background")
+    first_name = _optional_text(data.first_name, 60, "name_too_long")
+    organisation = _optional_text(data.organisation, 120, "organisation_too_long")
     token = secrets.token_urlsafe(32)  # 256 bits
     participant = Participant(
         session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
-        background=data.background, first_name=data.first_name or None,
-        organisation=data.organisation or None, is_contact_person=data.is_contact_person,
-        names_consented=data.names_consented and bool(data.first_name))
+        background=data.background, first_name=first_name, organisation=organisation,
+        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name))
     db.add(participant)
     bump(session)
     db.commit()
     publish(ParticipantJoined(session, participant))
     return participant, token
+
+
+def _optional_text(value: str | None, limit: int, too_long: str) -> str | None:
+    try:
+        return clean_text(value, limit, required=False, collapse=True)
+    except TextError as exc:
+        raise SessionError(too_long if exc.reason == "too_long" else "control") from None
 
 
 def participant_count(db: DB, session: Session) -> int:

@@ -63,6 +63,9 @@ SESSION_ERRORS = {
     "full": _l("This workshop is full."),
     "bad_municipality": _l("Choose your municipality."),
     "bad_background": _l("Choose your background."),
+    "name_too_long": _l("At most 60 characters."),
+    "organisation_too_long": _l("At most 120 characters."),
+    "control": _l("Remove control characters."),
 }
 
 ROUND_ERRORS = {
