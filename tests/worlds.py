@@ -212,8 +212,8 @@ def _populate_outreach(db, w: World) -> None:
     voting open) in A; the same kind of rows in B."""
     from workshop.campaigns import service as campaigns
     from workshop.feedback import service as feedback
-    from workshop.registration import service as registrations
     from workshop.models import Session
+    from workshop.registration import service as registrations
     from workshop.registration.service import RegistrationData
     o = w.outreach
     for key, sid, name, nominee in (("a", w.sid_a, "Reeta_r1", "Hyvä Naapuri"),
@@ -227,8 +227,9 @@ def _populate_outreach(db, w: World) -> None:
         car = campaigns.report_carpool(db, s, f"Kimppa {key}", 3, 40, "320")
         nomination = campaigns.nominate(db, s, nominee, "Toi järjestöt ja kunnan yhteen.", "320")
         campaigns.set_voting(db, s, True)
-        o[key] = {"reg_token": s.registration_token, "reg_secret": secret, "reg_id": reg.id, "reg_code": reg.code,
-                  "feedback_token": s.feedback_token, "campaign_token": s.campaign_token, "car": car.id,
+        o[key] = {"reg_token": registrations.settings_of(s).token, "reg_secret": secret, "reg_id": reg.id,
+                  "reg_code": reg.code, "feedback_token": feedback.settings_of(s).token,
+                  "campaign_token": campaigns.settings_of(s).token, "car": car.id,
                   "nomination": nomination.id}
 
 

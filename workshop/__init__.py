@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "workshop.grouping.routes",
     "workshop.flipchart.routes",
     "workshop.plans.routes",
+    "workshop.plans.routes:phone_bp",
     "workshop.polls.routes",
     "workshop.timer.routes",
     "workshop.registration.routes",

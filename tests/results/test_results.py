@@ -5,13 +5,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
+from workshop.db import get_db
 from workshop.flipchart import notes
 from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.db import get_db
 from workshop.models import Note, Participant, PlanItem, Session
-
-from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
+from workshop.sessions import service as sessions
 
 
 def fac_post(client, s, path, **data):

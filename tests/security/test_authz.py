@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workshop.extensions import socketio
-from workshop.exports import document as exports
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import Participant, Session
+from workshop.exports import report as exports_report
+from workshop.extensions import socketio
+from workshop.flipchart import notes as notes_domain
+from workshop.flipchart import voting
+from workshop.grouping import service as rounds_domain
+from workshop.results.models import ResultsSettings
 from workshop.grouping.service import RoundSettings
+from workshop.models import Participant, Session
+from workshop.polls import service as polls_domain
 
 from tests import worlds
 from tests.worlds import World
@@ -60,7 +61,7 @@ def table(**cells) -> dict:
 
 
 def everyone(outcome: str) -> dict:
-    return {a: outcome for a in ACTORS}
+    return dict.fromkeys(ACTORS, outcome)
 
 
 FAC_ONLY = table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN,
@@ -102,7 +103,7 @@ def draft_round(db, s, w):
 
 
 def shared_results(db, s, w):
-    s.results_token = "known-results-token-for-tests"
+    s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
 
 
@@ -165,11 +166,11 @@ ROWS = [
     Row("delete p1's note", "phone.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
     Row("vote p1's note", "phone.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
         lambda w: {"on": "1"}, setup=open_voting),
-    Row("add to own municipality's plan", "phone.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
+    Row("add to own municipality's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
         lambda w: {"what": "Uusi toimenpide", "status": "not_started"}),
-    Row("edit municipality 320's plan", "phone.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
+    Row("edit municipality 320's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
         lambda w: {"id": str(w.items["a_320"]), "what": "Muutettu toimenpide", "status": "in_progress"}),
-    Row("follow up 320's earlier action", "phone.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
+    Row("follow up 320's earlier action", "phone_plan.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
         "POST", lambda w: {"id": str(w.items["a0_320"]), "status": "done", "comment": "Valmis"}),
     Row("answer the poll", "polls.answer", f("/{code}/poll"), phone_post(OK), "POST",
         lambda w: {"poll": str(w.polls["choice"]), "choice": "0"}),
@@ -192,7 +193,7 @@ ROWS = [
     Row("report", "exports.report", f("/f/sessions/{sid}/report"), FAC_ONLY),
     Row("report of 320", "exports.report", f("/f/sessions/{sid}/report?municipality=320"), FAC_ONLY),
     Row("report PDF", "exports.report_pdf", f("/f/sessions/{sid}/report.pdf"),
-        {**FAC_ONLY, FAC: OK if exports.pdf_available() else NOT_FOUND}),
+        {**FAC_ONLY, FAC: OK if exports_report.pdf_available() else NOT_FOUND}),
     Row("export CSV", "exports.download", f("/f/sessions/{sid}/export.csv"), FAC_ONLY),
     Row("export XLSX", "exports.download", f("/f/sessions/{sid}/export.xlsx"), FAC_ONLY),
     Row("export JSON", "exports.download", f("/f/sessions/{sid}/export.json"), FAC_ONLY),
@@ -258,8 +259,8 @@ ROWS = [
     Row("cancel another session's registration", "registration.organiser_cancel",
         f("/f/sessions/{sid}/registrations/{reg_b}/cancel"), {**FAC_ONLY, FAC: REFUSED}, "POST"),
     Row("registration QR", "registration.qr", f("/f/sessions/{sid}/registrations/qr.svg"), FAC_ONLY),
-    Row("registrations CSV", "registration.download", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
-    Row("registrations XLSX", "registration.download", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
+    Row("registrations CSV", "exports.registrations", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
+    Row("registrations XLSX", "exports.registrations", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
     # --- feedback ---
     Row("feedback results", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY),
     Row("feedback questions", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY, "POST",
@@ -446,7 +447,7 @@ REFUSED_CONNECTIONS = {a for a, v in CONNECT.items() if v == NO_CONNECTION}
 
 
 def event_table(other_group: str, participant: str = OK, staff: str = ERROR) -> dict:
-    return {**{a: NO_CONNECTION for a in REFUSED_CONNECTIONS}, SCREEN: staff, FAC: staff,
+    return {**dict.fromkeys(REFUSED_CONNECTIONS, NO_CONNECTION), SCREEN: staff, FAC: staff,
             OTHER_GROUP: other_group, PARTICIPANT: participant}
 
 
@@ -512,7 +513,8 @@ def test_socket_connect_matrix(template, tmp_path):
              {"role": "facilitator", "session": w.sid_a}),
             ("facilitator cookie, participant role", http_client(app, w, FAC),
              {"role": "participant", "session": w.sid_a}),
-            ("session id as a string", http_client(app, w, PARTICIPANT), {"role": "participant", "session": str(w.sid_a)}),
+            ("session id as a string", http_client(app, w, PARTICIPANT),
+             {"role": "participant", "session": str(w.sid_a)}),
             ("huge session id", http_client(app, w, PARTICIPANT), {"role": "participant", "session": 10**30})):
         if worlds.socket_client(app, client, auth).is_connected():
             wrong.append(f"{label}: connected")
@@ -719,7 +721,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     # A new mixed round moves people around; then every phone asks for the whole state again.
     fac_post(fac, f"/f/sessions/{sid}/rounds", strategy="mixed", size_mode="count", size="2")
     fac_post(fac, f"/f/sessions/{sid}/rounds/2/publish")
-    for label, sio in phones.items():
+    for sio in phones.values():
         if sio.is_connected():
             sio.emit("sync", callback=True)
             sio.emit("poll_state", callback=True)
@@ -740,8 +742,9 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
                 if text.casefold() in payload.casefold():  # word clouds show lemmas in lower case
                     problems.append(f"{key} got {text!r} in {name!r} during {step!r}")
 
-    for key, own_group, other_group, own_muni_plans, other_plans in (
-            ("p1", 1, 2, ["PLAN-320-LIVE"], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
+    for key, _own_group, other_group, _own_muni_plans, other_plans in (
+            ("p1", 1, 2, ["PLAN-320-LIVE"],
+             ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p4", 2, 1, [], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p5", 2, 1, [], ["PLAN-732-FAC-SECRET", "A-PLAN-320", "PLAN-320-LIVE"])):
         events = rec.log[key]

@@ -33,15 +33,15 @@ import pytest
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 
-from workshop.extensions import limiter, socketio
-from workshop.timer import service as timer
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.extensions import limiter, socketio
+from workshop.flipchart import notes as notes_domain
+from workshop.flipchart import voting
+from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
+from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.polls import service as polls_domain
+from workshop.timer import service as timer
 
 from tests import worlds
 from tests.worlds import World
@@ -330,8 +330,8 @@ TARGETS: list[Target] = [
            lambda w: st.builds(lambda c, nid, act: f"/{c}/notes/{nid}/{segment(act)}", code(w),
                                path_id(list(w.notes.values()), id_pool(w)), action(["vote", "vote", "edit"])),
            lambda w: {"on": st.sampled_from(["1", "0"]), "text": note_text}, variant="voting", setup=setup_voting),
-    Target("phone.plan_save", "participant", lambda w: phone(w, "/plan"), plan_form),
-    Target("phone.plan_followup", "participant", lambda w: phone(w, "/plan/followup"),
+    Target("phone_plan.plan_save", "participant", lambda w: phone(w, "/plan"), plan_form),
+    Target("phone_plan.plan_followup", "participant", lambda w: phone(w, "/plan/followup"),
            lambda w: {"id": st.sampled_from(ids_of(*w.items.values())),
                       "status": st.sampled_from(PLAN_STATUSES), "comment": short_text}),
     Target("polls.answer", "participant", lambda w: phone(w, "/poll"),
@@ -429,7 +429,8 @@ TARGETS: list[Target] = [
                       "password": st.sampled_from(["correct horse battery", "short"]),
                       "password2": st.sampled_from(["correct horse battery", "other one!!"])},
            empty_world=True),
-    Target("auth.login", "fresh", lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
+    Target("auth.login", "fresh",
+           lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
            lambda w: {"email": st.sampled_from(["fa@example.fi", "FA@example.fi", "nobody@example.fi"]),
                       "password": st.sampled_from(["wrong password", "x"])}),
     Target("auth.logout", "fresh_facilitator", lambda w: st.just("/logout")),
@@ -522,7 +523,7 @@ NO_INPUT = {
     "static", "main.healthz", "facilitator.dashboard",
     "facilitator.session_page", "board.board_page", "grouping.round_page", "plans.plans_page",
     "exports.report_pdf", "results.results_page", "screen.screen", "screen.qr",
-    "registration.mine", "registration.qr", "registration.download", "campaigns.public_page", "campaigns.qr",
+    "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
 }
 
 

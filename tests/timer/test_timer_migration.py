@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
 from workshop import create_app
-from workshop.cli import alembic_config, upgrade_database
+from workshop.cli import downgrade_database, upgrade_database
 from workshop.db import engine, get_db
 from workshop.models import Session
 from workshop.timer import service as timer
@@ -21,19 +20,8 @@ ENDS = datetime(2026, 12, 1, 16, 5, tzinfo=UTC)
 
 
 def migrate(app, revision: str, down: bool = False) -> None:
-    """Like upgrade_database, to any revision: on SQLite with foreign keys off while tables are copied."""
-    with app.app_context(), engine().connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        with conn.begin():
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+    with app.app_context():
+        (downgrade_database if down else upgrade_database)(revision)
 
 
 def session_columns(app) -> set[str]:
@@ -73,8 +61,7 @@ def assert_timers_carried_over(app) -> None:
 
 def check_migration(app) -> None:
     evening_at_0006(app)
-    with app.app_context():
-        upgrade_database()
+    migrate(app, "head")
     assert not {"timer_ends_at", "timer_remaining", "timer_label"} & session_columns(app)
     assert_timers_carried_over(app)
 
@@ -88,8 +75,7 @@ def check_migration(app) -> None:
     with app.app_context(), engine().connect() as conn:
         assert conn.execute(text("SELECT session_id FROM participant")).scalars().all() == [1]
 
-    with app.app_context():
-        upgrade_database()
+    migrate(app, "head")
     assert_timers_carried_over(app)
 
 

@@ -74,7 +74,9 @@ class LiveHandlers:
            schema: type[BaseModel] | None = None, limit: str | None = None,
            errors: Mapping | None = None) -> Callable:
         """Without `role`: a raw Socket.IO handler (connect, disconnect). With it: fn(ctx, payload)
-        whose refusals become {"ok": False, "error": <translated message from `errors`>}."""
+        whose refusals become {"ok": False, "error": <translated message from `errors`>}: the key
+        "forbidden" for a socket of another role, "bad_request" for a payload its schema refuses,
+        "too_fast" over the flood limit, a DomainError's key (each falls back to "bad_request")."""
         roles = (role,) if isinstance(role, str) else role
         messages = errors or {}
 
@@ -86,8 +88,8 @@ class LiveHandlers:
             @functools.wraps(fn)
             def handler(data=None, *_args):
                 ctx = live_context(roles)
-                if ctx is None:
-                    return error_ack(messages, "bad_request")
+                if ctx is None:  # wrong role, or no longer a participant
+                    return error_ack(messages, "forbidden")
                 payload = data
                 if schema is not None:
                     try:

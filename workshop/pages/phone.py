@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from workshop.extensions import limiter
 from workshop.web import guards
 from workshop.flipchart import events as live_notes
-from workshop.plans import events as live_plans
 from workshop.flipchart import notes
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
@@ -29,9 +28,8 @@ from workshop.sessions import service as sessions
 from workshop.flipchart import voting
 from workshop.db import get_db
 from workshop.pages.forms import CodeForm, JoinForm
-from workshop.web.labels import NOTE_ERRORS, PLAN_ERRORS, SESSION_ERRORS, municipality_label
+from workshop.web.labels import NOTE_ERRORS, SESSION_ERRORS, municipality_label
 from workshop.flipchart.notes import NoteError
-from workshop.plans.service import PlanError
 from workshop.sessions.service import JoinData, SessionError
 
 bp = Blueprint("phone", __name__)
@@ -173,43 +171,3 @@ def participant_view(db, session, participant) -> dict:
         view["board"] = live_notes.board_payload(db, group)
         view["my_votes"] = voting.my_votes(db, participant, group)
     return view
-
-
-# --- the municipality's plan without JavaScript -------------------------------------------------
-
-@bp.route("/<joincode:code>/plan", methods=["POST"])
-def plan_save(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        data = plans.clean_item(request.form.to_dict())
-        item_id = _note_id(request.form.get("id", ""))
-        if item_id is None:
-            item = plans.create_item(db, session, participant.municipality, data, participant)
-        else:
-            item = plans.update_item(db, session, plans.item_of(db, session, item_id), data, participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")
-
-
-@bp.route("/<joincode:code>/plan/followup", methods=["POST"])
-def plan_followup(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        item = plans.item_of(db, session, _note_id(request.form.get("id", "")))
-        plans.follow_up(db, session, item, request.form.get("status"), request.form.get("comment"), participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
+from workshop.web.guards import safe_next
 from workshop.web.i18n import LANG_COOKIE
 from workshop.db import get_db
 
@@ -25,10 +26,7 @@ def healthz():
 @bp.route("/lang", methods=["POST"])
 def set_language():
     lang = request.form.get("lang", "")
-    target = request.form.get("next", "")
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for("phone.index")
-    response = redirect(target)
+    response = redirect(safe_next(request.form.get("next"), "phone.index"))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
