@@ -36,6 +36,7 @@ BLUEPRINTS = (
 )
 LIVE_HANDLERS = (
     "workshop.live.connection",
+    "workshop.accounts.events",
     "workshop.sessions.events",
     "workshop.grouping.events",
     "workshop.flipchart.events",

@@ -62,10 +62,6 @@ class Session(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
-    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    timer_remaining: Mapped[int | None] = mapped_column(Integer)
-    timer_label: Mapped[str | None] = mapped_column(String(200))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # the room takes no new participants
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit

@@ -14,6 +14,21 @@ def events(sio_client, name):
     return [e["args"][0] for e in sio_client.get_received() if e["name"] == name]
 
 
+def wait_for(sio_client, name, until, timeout=5.0):
+    """The first `name` event whose payload satisfies `until`, as soon as it arrives (None: never came).
+
+    The test client only queues what the server sends; this lets the server's background tasks run
+    while it looks at each new event.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for payload in events(sio_client, name):
+            if until(payload):
+                return payload
+        socketio.sleep(0.01)
+    return None
+
+
 @pytest.fixture
 def workshop(app):
     fac = gen_facilitator(app)
@@ -40,6 +55,15 @@ def test_join_updates_the_projector_count(app, client, workshop):
     assert lobby["total"] == 1
     assert {"code": "583", "count": 1} in lobby["municipalities"]
     assert {"code": "officer", "count": 1} in lobby["backgrounds"]
+
+
+def test_join_through_the_service_updates_the_projector_count(app, workshop):
+    """The projector hears of every join, whoever calls the service (the phone page, a script)."""
+    screen = screen_client(app, workshop)
+    screen.get_received()
+    gen_participant(app, workshop, municipality="732")
+    lobby = events(screen, "lobby")[-1]
+    assert lobby["total"] == 1 and {"code": "732", "count": 1} in lobby["municipalities"]
 
 
 def test_phase_change_reaches_phones(app, client, workshop):
@@ -107,13 +131,7 @@ def test_participant_who_leaves_is_shown_away(app, workshop):
     screen = screen_client(app, workshop)
     screen.get_received()
     phone.disconnect()
-    deadline = time.monotonic() + 5
-    away = 0
-    while time.monotonic() < deadline and not away:
-        socketio.sleep(0.05)
-        counts = events(screen, "lobby")
-        away = counts[-1]["away"] if counts else 0
-    assert away == 1
+    assert wait_for(screen, "lobby", lambda counts: counts["away"] == 1) is not None
     # Coming back makes them present again.
     phone_client(app, workshop, token)
     assert events(screen, "lobby")[-1]["away"] == 0

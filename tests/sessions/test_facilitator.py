@@ -133,3 +133,26 @@ def test_phase_change_refuses_unknown_phase(client, app, auth):
     client.post(f"/f/sessions/{s.id}/phase", data={"csrf_token": token, "phase": "info"})
     with app.app_context():
         assert get_db().get(Session, s.id).phase == "info"
+
+
+def test_phase_from_the_form_and_from_the_service_reach_the_same_rooms(client, app, auth, monkeypatch):
+    """One path: the no-JS form and a direct service call (the CLI's way) emit the same."""
+    from workshop.extensions import socketio
+    from tests.helpers import csrf_token
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    auth.login()
+    token = csrf_token(client.get(f"/f/sessions/{s.id}").get_data(as_text=True))
+    sent = []
+    monkeypatch.setattr(socketio, "emit", lambda event, data=None, to=None, **_kw: sent.append((event, data, to)))
+
+    client.post(f"/f/sessions/{s.id}/phase", data={"csrf_token": token, "phase": "info"})
+    by_form, sent[:] = list(sent), []
+    with app.app_context():
+        sessions.set_phase(get_db(), get_db().get(Session, s.id), "groupwork")
+    by_service = list(sent)
+
+    assert [(e, to) for e, _d, to in by_form] == [(e, to) for e, _d, to in by_service] == [
+        ("phase", f"s{s.id}"), ("phase", f"s{s.id}:screen"), ("phase", f"s{s.id}:fac")]
+    assert {d["phase"] for _e, d, _to in by_form} == {"info"}
+    assert {d["phase"] for _e, d, _to in by_service} == {"groupwork"}

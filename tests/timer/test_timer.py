@@ -64,11 +64,13 @@ def timer_action(client, session_id, action, **data):
 
 
 def stored(app, session_id) -> dict:
-    """The timer columns (and sequence) as the database has them."""
+    """The timer row (and the session's sequence) as the database has them."""
     with app.app_context():
         s = get_db().get(Session, session_id)
-        ends = s.timer_ends_at.replace(tzinfo=timezone.utc) if s.timer_ends_at else None
-        return {"ends_at": ends, "remaining": s.timer_remaining, "label": s.timer_label, "seq": s.seq}
+        t = s.timer_state
+        if t is None:
+            return {"ends_at": None, "remaining": None, "label": None, "seq": s.seq}
+        return {"ends_at": t.ends_at, "remaining": t.remaining, "label": t.label, "seq": s.seq}
 
 
 def agenda_item(app, session_id, title) -> AgendaItem:
@@ -113,7 +115,7 @@ def test_start_pause_resume_extend_reset(app, workshop, clock):
                                   "seq": seq + 1}
         clock.advance(90)
         timer.pause(db, s)
-        assert (s.timer_ends_at, s.timer_remaining) == (None, 210)
+        assert (s.timer_state.ends_at, s.timer_state.remaining) == (None, 210)
         assert timer.state(s)["running"] is False and timer.state(s)["remaining"] == 210
         clock.advance(1000)  # a long pause costs nothing
         timer.resume(db, s)
@@ -123,7 +125,7 @@ def test_start_pause_resume_extend_reset(app, workshop, clock):
         timer.extend(db, s, 5)
         assert timer.remaining_seconds(s) == 570
         timer.reset(db, s)
-        assert (s.timer_ends_at, s.timer_remaining, s.timer_label) == (None, None, None)
+        assert (s.timer_state.ends_at, s.timer_state.remaining, s.timer_state.label) == (None, None, None)
         assert timer.state(s)["ends_at"] is None and s.seq == seq + 6
 
 
@@ -147,7 +149,20 @@ def test_paused_timer_is_extended(app, workshop, clock):
         timer.start(db, s, 2)
         timer.pause(db, s)
         timer.extend(db, s, 5)
-        assert (s.timer_ends_at, s.timer_remaining) == (None, 420)
+        assert (s.timer_state.ends_at, s.timer_state.remaining) == (None, 420)
+
+
+def test_two_first_starts_at_once_both_succeed(app, workshop, clock):
+    """A double click on a fresh workshop: both requests find no timer row; the later one wins."""
+    with app.app_context():
+        first, second = (app.extensions["paja_sessionmaker"]() for _ in range(2))
+        s1, s2 = first.get(Session, workshop.id), second.get(Session, workshop.id)
+        assert s1.timer_state is None and s2.timer_state is None
+        timer.start(first, s1, 5, "Eka")
+        timer.start(second, s2, 7, "Toka")
+        first.close(), second.close()
+    assert stored(app, workshop.id)["ends_at"] == T0 + timedelta(minutes=7)
+    assert stored(app, workshop.id)["label"] == "Toka"
 
 
 def test_sqlite_naive_datetimes_are_read_as_utc(app, workshop, clock):

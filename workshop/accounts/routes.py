@@ -7,10 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from workshop.accounts.forms import LoginForm, SetupForm
-from workshop.accounts.service import authenticate, create_facilitator, facilitator_exists
+from workshop.accounts.service import authenticate, create_facilitator, facilitator_exists, log_out
 from workshop.db import get_db
 from workshop.extensions import limiter
-from workshop.live import registry as live
 from workshop.models import Facilitator
 from workshop.web.guards import safe_next
 
@@ -61,6 +60,6 @@ def logout():
     fid = session.get("fid")
     session.clear()
     if fid is not None:
-        live.close_facilitator_sockets(fid)
+        log_out(fid)
     flash(_("You have logged out."), "success")
     return redirect(url_for("auth.login"))

@@ -15,6 +15,7 @@ from workshop.extensions import socketio
 from workshop.flipchart import service as flipchart
 from workshop.flipchart.schemas import NoteAdd, NoteDelete, NoteEdit, VotePayload
 from workshop.flipchart.service import VOTES_PER_PERSON, all_notes, progress, tallies, top_three, visible_notes
+from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, question_of
 from workshop.live import registry as live
 from workshop.live.handlers import LiveContext, LiveHandlers
@@ -177,6 +178,12 @@ def broadcast_presentation(session: Session) -> None:
 
 
 # --- fan-out: each flipchart change to the rooms that may see it -----------------------------------
+
+@handlers.fanout(rounds.QuestionsAssigned)
+def on_questions_assigned(event: rounds.QuestionsAssigned) -> None:
+    """The groups' questions are on every flipchart: whole boards again."""
+    broadcast_boards(event.session)
+
 
 @handlers.fanout(flipchart.NoteAdded)
 @handlers.fanout(flipchart.NoteEdited)

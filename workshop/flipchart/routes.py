@@ -74,9 +74,6 @@ def assign_questions(session_id: int):
         except RoundError as exc:
             flash(ROUND_ERRORS[exc.args[0]], "error")
         else:
-            # TODO(lead): QuestionsAssigned — once grouping.service publishes it, flipchart/events.py
-            # subscribes broadcast_boards to it and this call goes.
-            live_flipchart.broadcast_boards(session)
             flash(_("Questions given to the groups."), "success")
     return _back(session)
 

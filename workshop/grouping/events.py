@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from workshop.db import get_db
 from workshop.extensions import socketio
+from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, group_of
 from workshop.live.handlers import LiveHandlers
 from workshop.live.registry import Conn, join_group_rooms
 from workshop.models import Participant, Session
+from workshop.sessions.events import broadcast_lobby
 
 handlers = LiveHandlers()
 
@@ -56,6 +58,30 @@ def announce_late_arrival(session: Session, group, participant: Participant) -> 
                                    "name": participant.first_name,
                                    "municipality": participant.municipality,
                                    "background": participant.background}, to=f"s{session.id}:fac")
+
+
+@handlers.fanout(rounds.RoundPublished)
+def on_round_published(event: rounds.RoundPublished) -> None:
+    broadcast_groups(event.session, event.round)
+
+
+@handlers.fanout(rounds.GroupsChanged)
+def on_groups_changed(event: rounds.GroupsChanged) -> None:
+    """Published rounds are live: phones, projector and facilitator follow every change."""
+    if event.round.published_at is not None:
+        broadcast_groups(event.session, event.round)
+
+
+@handlers.fanout(rounds.LateArrivalPlaced)
+def on_late_arrival_placed(event: rounds.LateArrivalPlaced) -> None:
+    """Only the newcomer's phone hears of its group; everyone else's group is unchanged."""
+    broadcast_groups(event.session, event.group.round, {event.participant.id})
+    announce_late_arrival(event.session, event.group, event.participant)
+
+
+@handlers.fanout(rounds.AbsenceMarked)
+def on_absence_marked(event: rounds.AbsenceMarked) -> None:
+    broadcast_lobby(event.session)
 
 
 @handlers.on_sync

@@ -5,15 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from workshop.grouping import events as grouping_events
-from workshop.sessions import events as session_events
-from workshop.grouping import service as rounds
+from workshop.core.ids import parse_int, row_id
 from workshop.db import get_db
-from workshop.web.guards import login_required, own_session
+from workshop.grouping import service as rounds
 from workshop.grouping.forms import RoundForm, TableLabelForm
-from workshop.web.labels import ROUND_ERRORS
-from workshop.models import Participant, Round
 from workshop.grouping.service import RoundError, RoundSettings
+from workshop.models import Participant, Round
+from workshop.web.guards import login_required, own_session
+from workshop.web.labels import ROUND_ERRORS
 
 bp = Blueprint("grouping", __name__, url_prefix="/f/sessions/<int:session_id>")
 
@@ -32,15 +31,8 @@ def _participant_or_404(session, participant_id: int) -> Participant:
     return p
 
 
-def _int(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
-def _after_change(session, round_, participant_ids=None):
-    """Published rounds are live: phones, projector and facilitator follow every change."""
-    if round_.published_at is not None:
-        grouping_events.broadcast_groups(session, round_, participant_ids)
+def _group_number(name: str) -> int | None:
+    return parse_int(request.form.get(name), minimum=1, maximum=rounds.MAX_GROUPS)
 
 
 @bp.route("/rounds", methods=["GET", "POST"])
@@ -60,7 +52,7 @@ def rounds_page(session_id: int):
         try:
             round_ = rounds.create_round(db, session, settings)
         except RoundError as exc:
-            flash(ROUND_ERRORS[exc.args[0]], "error")
+            flash(ROUND_ERRORS[exc.key], "error")
         else:
             return redirect(url_for("grouping.round_page", session_id=session.id, number=round_.number))
     people = list(db.scalars(select(Participant).where(Participant.session_id == session.id,
@@ -95,30 +87,22 @@ def round_action(session_id: int, number: int, action: str):
             rounds.reroll(db, session, round_)
             flash(_("New groups computed."), "success")
         elif action == "move":
-            pid, to = _int("participant"), _int("to")
+            pid, to = row_id(request.form.get("participant")), _group_number("to")
             if pid is None or to is None:
                 raise RoundError("no_group")
             rounds.move_member(db, session, round_, pid, to)
-            _after_change(session, round_)
             flash(_("Moved to group %(n)s.", n=to), "success")
         elif action == "table":
             form = TableLabelForm()
-            group_number = _int("group")
-            if group_number is None or not form.validate_on_submit():
+            if not form.validate_on_submit():
                 for errors in form.errors.values():
                     flash(errors[0], "error")
                 return _redirect_round(session, round_)
-            group = rounds.group_by_number(round_, group_number)
+            group = rounds.group_by_number(round_, _group_number("group"))
             rounds.set_table_label(db, session, group, form.label.data)
-            _after_change(session, round_)
             flash(_("Table saved."), "success")
         elif action == "publish":
             rounds.publish_round(db, session, round_)
-            if session.phase in ("lobby", "info"):
-                from workshop.sessions.service import set_phase
-                set_phase(db, session, "grouping")
-                session_events.broadcast_phase(session)
-            grouping_events.broadcast_groups(session, round_)
             flash(_("Groups published: every phone now shows its group."), "success")
         elif action == "delete":
             rounds.delete_draft(db, session, round_)
@@ -126,12 +110,11 @@ def round_action(session_id: int, number: int, action: str):
             return redirect(url_for("grouping.rounds_page", session_id=session.id))
         elif action == "rebalance":
             moved = rounds.rebalance(db, session, round_)
-            _after_change(session, round_)
             flash(_("Groups re-balanced: %(n)s people moved.", n=moved), "success")
         else:
             abort(404)
     except RoundError as exc:
-        flash(ROUND_ERRORS[exc.args[0]], "error")
+        flash(ROUND_ERRORS[exc.key], "error")
     return _redirect_round(session, round_)
 
 
@@ -141,5 +124,4 @@ def mark_absent(session_id: int, participant_id: int):
     session = own_session(session_id)
     participant = _participant_or_404(session, participant_id)
     rounds.set_absent(get_db(), session, participant, request.form.get("absent") == "1")
-    session_events.broadcast_lobby(session)
     return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#people")

@@ -1,7 +1,8 @@
 """Grouping rounds: create a draft with a strategy, adjust it, publish it, place late arrivals.
 
-Wraps the pure engine in mixing.py with the database. Like every domain module, each change is
-committed and bumps the session's sequence number before the caller broadcasts it.
+Wraps the pure engine in mixing.py with the database. Like every domain module, each change bumps
+the session's sequence number, is committed, and is then published as a domain event. Drafts are
+the facilitator's alone: only changes to a published round reach phones and projector.
 """
 from __future__ import annotations
 
@@ -12,16 +13,69 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.text import TextError, clean_text
 from workshop.grouping import mixing
-from workshop.models import GROUP_COLOURS, STRATEGIES, Group, GroupMember, Participant, Round, Session, utcnow
-from workshop.sessions.service import bump
+from workshop.models import (
+    GROUP_COLOURS,
+    QUESTION_MODES,
+    STRATEGIES,
+    Group,
+    GroupMember,
+    Participant,
+    Question,
+    Round,
+    Session,
+    utcnow,
+)
+from workshop.sessions.service import bump, set_phase
 
 MAX_GROUPS = 60
 MAX_SEED = 2**31 - 1
+MAX_TABLE_LABEL = 60
 
 
-class RoundError(ValueError):
-    """A facilitator's request that cannot be done; args[0] is a message key for the view."""
+class RoundError(DomainError):
+    """A facilitator's request that cannot be done; `key` names the message."""
+
+
+# --- domain events ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoundPublished(DomainEvent):
+    """Every phone now sees its group; projector and facilitator see all groups."""
+    session: Session
+    round: Round
+
+
+@dataclass(frozen=True)
+class GroupsChanged(DomainEvent):
+    """People moved, a table label, a re-balance: seen live only when the round is published."""
+    session: Session
+    round: Round
+
+
+@dataclass(frozen=True)
+class LateArrivalPlaced(DomainEvent):
+    """A newcomer was put into a group of the current round; nobody else moved."""
+    session: Session
+    group: Group
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class AbsenceMarked(DomainEvent):
+    """The facilitator marked someone absent (or back): groups change only on a re-balance."""
+    session: Session
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class QuestionsAssigned(DomainEvent):
+    """The groups of a round got their questions (assigned or rotated)."""
+    session: Session
+    round: Round
 
 
 @dataclass
@@ -144,7 +198,7 @@ def reroll(db: DB, session: Session, round_: Round, seed: int | None = None) -> 
     return round_
 
 
-def group_by_number(round_: Round, number: int) -> Group:
+def group_by_number(round_: Round, number: int | None) -> Group:
     for g in round_.groups:
         if g.number == number:
             return g
@@ -166,21 +220,30 @@ def move_member(db: DB, session: Session, round_: Round, participant_id: int, to
     member.group = target
     bump(session)
     db.commit()
+    publish(GroupsChanged(session, round_))
     return target
 
 
 def set_table_label(db: DB, session: Session, group: Group, label: str | None) -> None:
-    group.table_label = (label or "").strip() or None
+    try:
+        group.table_label = clean_text(label, MAX_TABLE_LABEL, required=False, collapse=True)
+    except TextError as exc:
+        raise RoundError("label_too_long" if exc.reason == "too_long" else "control") from None
     bump(session)
     db.commit()
+    publish(GroupsChanged(session, group.round))
 
 
 def publish_round(db: DB, session: Session, round_: Round) -> Round:
+    """Show the round on every phone; the first round published also starts the grouping phase."""
     if round_.published_at is not None:
         raise RoundError("already_published")
     round_.published_at = utcnow()
     bump(session)
     db.commit()
+    if session.phase in ("lobby", "info"):
+        set_phase(db, session, "grouping")  # phones switch to the grouping view, then get their group
+    publish(RoundPublished(session, round_))
     return round_
 
 
@@ -211,6 +274,7 @@ def place_late_arrival(db: DB, session: Session, participant: Participant) -> Gr
     group.members.append(GroupMember(round_id=round_.id, participant_id=participant.id, late=True))
     bump(session)
     db.commit()
+    publish(LateArrivalPlaced(session, group, participant))
     return group
 
 
@@ -218,6 +282,7 @@ def set_absent(db: DB, session: Session, participant: Participant, absent: bool)
     participant.absent = absent
     bump(session)
     db.commit()
+    publish(AbsenceMarked(session, participant))
 
 
 def rebalance(db: DB, session: Session, round_: Round) -> int:
@@ -251,6 +316,7 @@ def rebalance(db: DB, session: Session, round_: Round) -> int:
         moves += 1
     bump(session)
     db.commit()
+    publish(GroupsChanged(session, round_))
     return moves
 
 
@@ -268,7 +334,6 @@ def session_questions(session: Session) -> list:
 
 def assign_questions(db: DB, session: Session, round_: Round, mode: str, question_id: int | None = None) -> None:
     """Give groups their question: all the same, one per group in order, or rotating."""
-    from workshop.models import QUESTION_MODES
     questions = session_questions(session)
     if mode not in QUESTION_MODES or not questions:
         raise RoundError("bad_questions")
@@ -284,6 +349,7 @@ def assign_questions(db: DB, session: Session, round_: Round, mode: str, questio
     round_.question_mode = mode
     bump(session)
     db.commit()
+    publish(QuestionsAssigned(session, round_))
 
 
 def rotate_questions(db: DB, session: Session, round_: Round) -> None:
@@ -298,8 +364,8 @@ def rotate_questions(db: DB, session: Session, round_: Round) -> None:
     round_.question_mode = "rotating"
     bump(session)
     db.commit()
+    publish(QuestionsAssigned(session, round_))
 
 
-def question_of(db: DB, group: Group):
-    from workshop.models import Question
+def question_of(db: DB, group: Group) -> Question | None:
     return db.get(Question, group.question_id) if group.question_id else None

@@ -1,6 +1,8 @@
 """A socket's life: authenticate at connect, send the whole state (again on "sync"), mark away.
 
-Each feature's events.py adds what its pages need through `LiveHandlers.on_sync`.
+Each feature's events.py adds what its pages need through `LiveHandlers.on_sync`. Presence is the
+sessions service's: it publishes ParticipantReturned and ParticipantLeft, whose fan-out tells the
+projector.
 """
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ from flask import current_app, request
 from flask import session as cookie_session
 from flask_socketio import join_room
 
+from workshop.core.ids import row_id
 from workshop.db import get_db
-from workshop.extensions import socketio
 from workshop.live.handlers import LiveHandlers, sync_senders
 from workshop.live.registry import Conn, conns
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.web.guards import current_facilitator, participant_cookie_name
+from workshop.web.guards import current_facilitator, current_participant
 
 handlers = LiveHandlers()
 
@@ -30,11 +32,10 @@ def _authenticate(auth) -> Conn | None:
         session = sessions.session_by_screen_token(db, token) if isinstance(token, str) else None
         return Conn("screen", session.id) if session else None
     session_id = auth.get("session")
-    if not isinstance(session_id, int) or isinstance(session_id, bool):
+    if not isinstance(session_id, int) or row_id(session_id) is None:  # a JSON number, not "1" or true
         return None
     if role == "participant":
-        token = request.cookies.get(participant_cookie_name(session_id))
-        p = sessions.participant_by_token(db, session_id, token)
+        p = current_participant(db.get(Session, session_id))
         return Conn("participant", session_id, participant_id=p.id) if p else None
     if role == "facilitator":
         fac = current_facilitator() if cookie_session.get("fid") is not None else None
@@ -89,21 +90,8 @@ def on_disconnect(*_args):
         return  # another tab or phone of the same participant is still here
     db = get_db()
     p = db.get(Participant, conn.participant_id)
-    if p is None:
-        return
-    sessions.mark_left(db, p)
-    app = current_app._get_current_object()
-    socketio.start_background_task(_announce_away, app, conn.session_id, conn.participant_id)
-
-
-def _announce_away(app, session_id: int, participant_id: int) -> None:
-    """After the grace period, tell the projector if the participant did not come back."""
-    socketio.sleep(app.config["AWAY_AFTER_SECONDS"] + 0.2)
-    with app.app_context():
-        db = get_db()
-        p = db.get(Participant, participant_id)
-        if p is not None and p.left_at is not None:
-            session_events.broadcast_lobby(db.get(Session, session_id))
+    if p is not None:
+        sessions.mark_left(db, p)
 
 
 @handlers.on("ping_here")

@@ -9,7 +9,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import get_locale
@@ -19,16 +18,14 @@ from workshop.db import get_db
 from workshop.extensions import limiter
 from workshop.flipchart import events as live_flipchart
 from workshop.flipchart import service as flipchart
-from workshop.grouping import events as grouping_events
 from workshop.grouping import service as rounds
 from workshop.pages.forms import CodeForm, JoinForm
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
-from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.sessions.service import JoinData
+from workshop.sessions.service import JoinData, SessionError
 from workshop.web import guards
-from workshop.web.labels import municipality_label
+from workshop.web.labels import SESSION_ERRORS, municipality_label
 
 bp = Blueprint("phone", __name__)
 
@@ -62,8 +59,7 @@ def join(code: str):
     session = sessions.open_session_by_code(db, code)
     if session is None:
         return render_template("phone/unknown_code.html", code=code), 404
-    cookie = guards.participant_cookie_name(session.id)
-    participant = sessions.participant_by_token(db, session.id, request.cookies.get(cookie))
+    participant = guards.current_participant(session)
     if participant is not None:
         return render_template("phone/participant.html", **participant_view(db, session, participant))
 
@@ -71,29 +67,32 @@ def join(code: str):
     registered = registration_views.prefill(form, session)  # matched at the door: details filled in
     error = None
     if form.validate_on_submit():
-        if session.locked:
-            error = _("The facilitator has closed this workshop to new participants. Ask the facilitator.")
-        elif sessions.participant_count(db, session) >= sessions.capacity(session, current_app.config["MAX_PARTICIPANTS"]):
-            error = _("This workshop is full.")
+        try:
+            participant, token = sessions.join(db, session, _join_data(form), current_app.config["MAX_PARTICIPANTS"])
+        except SessionError as exc:
+            error = SESSION_ERRORS[exc.key]
         else:
-            participant, token = sessions.join(db, session, JoinData(
-                municipality=form.municipality.data, background=form.background.data,
-                first_name=form.first_name.data, organisation=form.organisation.data,
-                is_contact_person=bool(form.is_contact_person.data),
-                names_consented=bool(form.names_consented.data)))
-            session_events.broadcast_lobby(session)
             registration_views.after_join(session, participant)
-            group = rounds.place_late_arrival(db, session, participant)
-            if group is not None:
-                grouping_events.broadcast_groups(session, group.round, {participant.id})
-                grouping_events.announce_late_arrival(session, group, participant)
-            response = make_response(redirect(url_for("phone.join", code=code)))
-            response.set_cookie(cookie, token, max_age=7 * 24 * 3600, path="/", httponly=True,
-                                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
-            return response
+            rounds.place_late_arrival(db, session, participant)  # when groups are out already
+            return _admitted(code, session, token)
     status = 400 if (error or form.errors) else 200
     return render_template("phone/join.html", session=session, form=form, error=error,
                            registered=registered), status
+
+
+def _join_data(form: JoinForm) -> JoinData:
+    return JoinData(municipality=form.municipality.data, background=form.background.data,
+                    first_name=form.first_name.data, organisation=form.organisation.data,
+                    is_contact_person=bool(form.is_contact_person.data),
+                    names_consented=bool(form.names_consented.data))
+
+
+def _admitted(code: str, session, token: str):
+    """Back to the same address, now with the participant's cookie: the page becomes the participant's."""
+    response = make_response(redirect(url_for("phone.join", code=code)))
+    response.set_cookie(guards.participant_cookie_name(session.id), token, max_age=7 * 24 * 3600, path="/",
+                        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def participant_view(db, session, participant) -> dict:

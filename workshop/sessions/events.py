@@ -1,11 +1,13 @@
 """Live fan-out of the session itself: its phase to everyone, lobby counts to projector and facilitator."""
 from __future__ import annotations
 
+from flask import current_app
+
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.live.handlers import LiveHandlers
 from workshop.live.registry import Conn, away_after
-from workshop.models import Session
+from workshop.models import Participant, Session
 from workshop.sessions import service as sessions
 
 handlers = LiveHandlers()
@@ -33,15 +35,53 @@ def broadcast_lobby(session: Session) -> None:
         socketio.emit("lobby", counts, to=room)
 
 
-def broadcast_session(session: Session) -> None:
-    """After an edit: everyone re-reads the session (titles, municipalities, phase)."""
-    broadcast_phase(session)
-    broadcast_lobby(session)
+@handlers.fanout(sessions.SessionEdited)
+def on_session_edited(event: sessions.SessionEdited) -> None:
+    """Everyone re-reads the session (titles, municipalities, phase)."""
+    broadcast_phase(event.session)
+    broadcast_lobby(event.session)
+
+
+@handlers.fanout(sessions.PhaseChanged)
+def on_phase_changed(event: sessions.PhaseChanged) -> None:
+    broadcast_phase(event.session)
+
+
+@handlers.fanout(sessions.SessionClosed)
+def on_session_closed(event: sessions.SessionClosed) -> None:
+    broadcast_phase(event.session)  # "open": false; pages show the workshop as closed
+
+
+@handlers.fanout(sessions.RoomLocked)
+def on_room_locked(event: sessions.RoomLocked) -> None:
+    broadcast_lobby(event.session)
+
+
+@handlers.fanout(sessions.ParticipantJoined)
+def on_participant_joined(event: sessions.ParticipantJoined) -> None:
+    broadcast_lobby(event.session)
 
 
 @handlers.fanout(sessions.ParticipantReturned)
 def on_participant_returned(event: sessions.ParticipantReturned) -> None:
     broadcast_lobby(get_db().get(Session, event.session_id))
+
+
+@handlers.fanout(sessions.ParticipantLeft)
+def on_participant_left(event: sessions.ParticipantLeft) -> None:
+    """A phone dropping for a moment (a tunnel, a reload) is no news: the projector hears of it only
+    when the participant is still gone after the grace period."""
+    app = current_app._get_current_object()
+    socketio.start_background_task(_announce_away, app, event.session_id, event.participant_id)
+
+
+def _announce_away(app, session_id: int, participant_id: int) -> None:
+    socketio.sleep(app.config["AWAY_AFTER_SECONDS"] + 0.2)
+    with app.app_context():
+        db = get_db()
+        p = db.get(Participant, participant_id)
+        if p is not None and p.left_at is not None:
+            broadcast_lobby(db.get(Session, session_id))
 
 
 @handlers.on_sync

@@ -1,19 +1,19 @@
 """Facilitator pages: list, create and edit sessions, run the phases, close."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from workshop.web import links
-from workshop.live import registry as live
-from workshop.sessions import events as session_events
-from workshop.sessions import service as sessions
-from workshop.web.guards import current_facilitator, login_required, own_session
 from workshop.db import get_db
-from workshop.sessions.forms import SessionForm, format_agenda, format_themes
+from workshop.live import registry as live
 from workshop.models import PHASES
-from workshop.sessions.service import SessionSpec
+from workshop.sessions import service as sessions
+from workshop.sessions.forms import SessionForm, format_agenda, format_themes
+from workshop.sessions.service import SessionError, SessionSpec
+from workshop.web import links
+from workshop.web.guards import current_facilitator, login_required, own_session
+from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 
@@ -68,7 +68,6 @@ def edit_session(session_id: int):
         form.max_participants.data = spec.max_participants
     elif form.validate_on_submit():
         sessions.update_session(get_db(), session, _spec_from(form))
-        session_events.broadcast_session(session)
         flash(_("Changes saved."), "success")
         return redirect(url_for("facilitator.session_page", session_id=session.id))
     return render_template("facilitator/edit.html", form=form, session=session), 400 if form.errors else 200
@@ -88,13 +87,12 @@ def session_page(session_id: int):
 def change_phase(session_id: int):
     session = own_session(session_id)
     phase = request.form.get("phase", "")
-    if not session.is_open:
-        flash(_("This workshop is closed."), "error")
-    elif phase not in PHASES or phase == "closed":
-        flash(_("Unknown phase."), "error")
-    else:
+    if phase == "closed":
+        phase = ""  # not from this list: closing has its own button, as it ends the workshop for good
+    try:
         sessions.set_phase(get_db(), session, phase)
-        session_events.broadcast_phase(session)
+    except SessionError as exc:
+        flash(SESSION_ERRORS[exc.key], "error")
     return redirect(url_for("facilitator.session_page", session_id=session.id))
 
 
@@ -104,7 +102,6 @@ def lock(session_id: int):
     session = own_session(session_id)
     locked = request.form.get("locked") == "1"
     sessions.set_locked(get_db(), session, locked)
-    session_events.broadcast_lobby(session)
     flash(_("The room is locked: nobody new can join.") if locked else _("The room is open for joining again."),
           "success")
     return redirect(url_for("facilitator.session_page", session_id=session.id))
@@ -116,6 +113,5 @@ def close(session_id: int):
     session = own_session(session_id)
     if session.is_open:
         sessions.close_session(get_db(), session)
-        session_events.broadcast_phase(session)
         flash(_("The workshop is closed and its join code no longer works."), "success")
     return redirect(url_for("facilitator.session_page", session_id=session.id))

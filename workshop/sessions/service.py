@@ -1,7 +1,7 @@
 """Session domain: create, edit, close, change phase, join, presence and lobby counts.
 
-The only place that changes a session's state. Each change is committed and bumps the
-session's sequence number before the caller broadcasts it.
+The only place that changes a session's state. Each change bumps the session's sequence number,
+is committed, and is then published as a domain event (sessions/events.py sends it to the rooms).
 """
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
-from workshop.core.events import DomainEvent, publish
 from workshop.core import municipalities
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import row_id  # noqa: F401  (re-exported until plans and flipchart import core.ids)
+from workshop.core.text import TextError, clean_text
 from workshop.models import (
     BACKGROUNDS,
     OTHER_MUNICIPALITY,
@@ -32,6 +35,57 @@ from workshop.models import (
 )
 
 JOIN_CODE_RE = re.compile(r"^\d{6}$")
+
+
+class SessionError(DomainError):
+    """A request the session refuses: "closed", "unknown_phase", "locked", "full", "bad_municipality",
+    "bad_background", "name_too_long", "organisation_too_long", "control"."""
+
+
+# --- domain events ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionEdited(DomainEvent):
+    """Titles, municipalities, themes or agenda changed: every page re-reads the session."""
+    session: Session
+
+
+@dataclass(frozen=True)
+class PhaseChanged(DomainEvent):
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionClosed(DomainEvent):
+    """Closed for good: the join code no longer works."""
+    session: Session
+
+
+@dataclass(frozen=True)
+class RoomLocked(DomainEvent):
+    """The room was locked (locked=True) or opened again for joining."""
+    session: Session
+    locked: bool
+
+
+@dataclass(frozen=True)
+class ParticipantJoined(DomainEvent):
+    session: Session
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class ParticipantReturned(DomainEvent):
+    """A participant shown as away has a phone connected again."""
+    session_id: int
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class ParticipantLeft(DomainEvent):
+    """The participant's last phone disconnected; they count as away unless back within the grace period."""
+    session_id: int
+    participant_id: int
 
 
 @dataclass
@@ -66,17 +120,6 @@ def new_join_code(db: DB) -> str:
     raise RuntimeError("no free join code")  # 1e6 codes: only with absurdly many open sessions
 
 
-MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits in PostgreSQL
-
-
-def row_id(value) -> int | None:
-    """A row id sent by a client (an int 1…2³¹−1), else None: never a bool, a float or a huge int,
-    which SQLite cannot even bind (OverflowError)."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID:
-        return value
-    return None
-
-
 def bump(session: Session) -> int:
     session.seq = (session.seq or 0) + 1
     return session.seq
@@ -103,6 +146,7 @@ def update_session(db: DB, session: Session, spec: SessionSpec) -> Session:
     _apply_spec(session, spec)
     bump(session)
     db.commit()
+    publish(SessionEdited(session))
     return session
 
 
@@ -137,13 +181,16 @@ def spec_of(session: Session) -> SessionSpec:
 
 
 def set_phase(db: DB, session: Session, phase: str) -> Session:
+    if not session.is_open:
+        raise SessionError("closed")
     if phase not in PHASES:
-        raise ValueError(phase)
+        raise SessionError("unknown_phase")
     if phase == "closed":
         return close_session(db, session)
     session.phase = phase
     bump(session)
     db.commit()
+    publish(PhaseChanged(session))
     return session
 
 
@@ -152,11 +199,14 @@ def set_locked(db: DB, session: Session, locked: bool) -> Session:
     session.locked = locked
     bump(session)
     db.commit()
+    publish(RoomLocked(session, locked))
     return session
 
 
-def capacity(session: Session, server_limit: int) -> int:
-    return min(session.max_participants or server_limit, server_limit)
+def capacity(session: Session, server_limit: int | None = None) -> int | None:
+    """How many may join: the session's own limit within the server's (None: no limit at all)."""
+    limits = [n for n in (session.max_participants, server_limit) if n]
+    return min(limits) if limits else None
 
 
 def close_session(db: DB, session: Session) -> Session:
@@ -167,6 +217,7 @@ def close_session(db: DB, session: Session) -> Session:
     session.closed_at = utcnow()
     bump(session)
     db.commit()
+    publish(SessionClosed(session))
     return session
 
 
@@ -210,20 +261,37 @@ def allowed_municipalities(session: Session) -> list[str]:
     return [m.code for m in session.municipalities] + [OTHER_MUNICIPALITY]
 
 
-def join(db: DB, session: Session, data: JoinData) -> tuple[Participant, str]:
-    """Add a participant; returns it with the cookie token (only its hash is stored)."""
-    assert data.municipality in allowed_municipalities(session)
-    assert data.background in BACKGROUNDS
+def join(db: DB, session: Session, data: JoinData, server_limit: int | None = None) -> tuple[Participant, str]:
+    """Add a participant unless the room is locked or full; returns it with the cookie token (only its
+    hash is stored)."""
+    if session.locked:
+        raise SessionError("locked")
+    limit = capacity(session, server_limit)
+    if limit is not None and participant_count(db, session) >= limit:
+        raise SessionError("full")
+    if data.municipality not in allowed_municipalities(session):
+        raise SessionError("bad_municipality")
+    if data.background not in BACKGROUNDS:
+        raise SessionError("bad_background")
+    first_name = _optional_text(data.first_name, 60, "name_too_long")
+    organisation = _optional_text(data.organisation, 120, "organisation_too_long")
     token = secrets.token_urlsafe(32)  # 256 bits
     participant = Participant(
         session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
-        background=data.background, first_name=data.first_name or None,
-        organisation=data.organisation or None, is_contact_person=data.is_contact_person,
-        names_consented=data.names_consented and bool(data.first_name))
+        background=data.background, first_name=first_name, organisation=organisation,
+        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name))
     db.add(participant)
     bump(session)
     db.commit()
+    publish(ParticipantJoined(session, participant))
     return participant, token
+
+
+def _optional_text(value: str | None, limit: int, too_long: str) -> str | None:
+    try:
+        return clean_text(value, limit, required=False, collapse=True)
+    except TextError as exc:
+        raise SessionError(too_long if exc.reason == "too_long" else "control") from None
 
 
 def participant_count(db: DB, session: Session) -> int:
@@ -241,13 +309,6 @@ def participant_by_token(db: DB, session_id: int, token: str | None) -> Particip
     return p
 
 
-@dataclass(frozen=True)
-class ParticipantReturned(DomainEvent):
-    """A participant shown as away has a phone connected again."""
-    session_id: int
-    participant_id: int
-
-
 def mark_present(db: DB, participant: Participant) -> None:
     if participant.left_at is not None:
         participant.left_at = None
@@ -258,16 +319,13 @@ def mark_present(db: DB, participant: Participant) -> None:
 def mark_left(db: DB, participant: Participant) -> None:
     participant.left_at = utcnow()
     db.commit()
+    publish(ParticipantLeft(participant.session_id, participant.id))
 
 
 def is_away(participant: Participant, away_after: float, now: datetime | None = None) -> bool:
     if participant.left_at is None:
         return False
-    left = participant.left_at
-    now = now or utcnow()
-    if left.tzinfo is None:  # SQLite returns naive datetimes
-        now = now.replace(tzinfo=None)
-    return now - left >= timedelta(seconds=away_after)
+    return (now or utcnow()) - participant.left_at >= timedelta(seconds=away_after)
 
 
 def lobby_counts(db: DB, session: Session, away_after: float) -> dict:

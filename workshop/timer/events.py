@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from workshop.extensions import socketio
 from workshop.live import registry as live
-from workshop.timer import service as timer
-from workshop.models import Session
 from workshop.live.handlers import LiveHandlers
+from workshop.models import Session
+from workshop.timer import service as timer
 
 handlers = LiveHandlers()
 
@@ -14,6 +14,11 @@ def broadcast_timer(session: Session) -> None:
     payload = timer.state(session)
     for room in (f"s{session.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
         socketio.emit("timer", payload, to=room)
+
+
+@handlers.fanout(timer.TimerChanged)
+def on_timer_changed(event: timer.TimerChanged) -> None:
+    broadcast_timer(event.session)
 
 
 @handlers.on_sync

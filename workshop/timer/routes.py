@@ -1,42 +1,39 @@
-"""Facilitator's timer controls: POST forms that call the timer domain, then broadcast."""
+"""Facilitator's timer controls: POST forms that call the timer service (which tells the rooms)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 
-from workshop.timer import service as timer
-from workshop.web.guards import login_required, own_session
+from workshop.core.ids import parse_int, row_id
 from workshop.db import get_db
-from workshop.web.labels import TIMER_ERRORS
-from workshop.timer.events import broadcast_timer
+from workshop.timer import service as timer
 from workshop.timer.service import TimerError
+from workshop.web.guards import login_required, own_session
+from workshop.web.labels import TIMER_ERRORS
 
 bp = Blueprint("timer", __name__, url_prefix="/f/sessions/<int:session_id>/timer")
 
 ACTIONS = ("start", "pause", "resume", "extend", "reset")
 
 
-def _whole_number(name: str) -> int | None:
-    """A whole number from the form, or None ("x", "-1", "1.5", non-ASCII digits, absurdly long)."""
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+def _minutes() -> int:
+    """The minutes field as a whole number; 0 (refused by the service) when it is not one."""
+    return parse_int(request.form.get("minutes", "").strip()) or 0
 
 
 def _apply(session, action: str) -> None:
     db = get_db()
     if action not in ACTIONS:
         raise TimerError("unknown_action")
-    if not session.is_open:
-        raise TimerError("closed")
     if action == "start" and "agenda_item" in request.form:
-        timer.start_agenda_item(db, session, _whole_number("agenda_item"))
+        timer.start_agenda_item(db, session, row_id(request.form["agenda_item"]))
     elif action == "start":
-        timer.start(db, session, _whole_number("minutes") or 0, request.form.get("label"))
+        timer.start(db, session, _minutes(), request.form.get("label"))
     elif action == "pause":
         timer.pause(db, session)
     elif action == "resume":
         timer.resume(db, session)
     elif action == "extend":
-        timer.extend(db, session, _whole_number("minutes") or 0)
+        timer.extend(db, session, _minutes())
     else:
         timer.reset(db, session)
 
@@ -48,9 +45,7 @@ def timer_action(session_id: int, action: str):
     try:
         _apply(session, action)
     except TimerError as exc:
-        flash(TIMER_ERRORS[exc.args[0]], "error")
-    else:
-        broadcast_timer(session)
+        flash(TIMER_ERRORS[exc.key], "error")
     return redirect(url_for("facilitator.session_page", session_id=session.id, _anchor="timer-h"))
 
 
@@ -75,4 +70,4 @@ def timer_view(session) -> dict:
     else:
         status = "running"
     return {"status": status, "active": active, "running": active and timer.is_running(session),
-            "label": session.timer_label, "clock": timer.clock(remaining), "remaining": remaining}
+            "label": timer.label(session), "clock": timer.clock(remaining), "remaining": remaining}

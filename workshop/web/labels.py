@@ -56,6 +56,18 @@ COLOUR_LABELS = {
     "grey": _l("grey"), "navy": _l("navy blue"), "olive": _l("olive"), "black": _l("black"),
 }
 
+SESSION_ERRORS = {
+    "closed": _l("This workshop is closed."),
+    "unknown_phase": _l("Unknown phase."),
+    "locked": _l("The facilitator has closed this workshop to new participants. Ask the facilitator."),
+    "full": _l("This workshop is full."),
+    "bad_municipality": _l("Choose your municipality."),
+    "bad_background": _l("Choose your background."),
+    "name_too_long": _l("At most 60 characters."),
+    "organisation_too_long": _l("At most 120 characters."),
+    "control": _l("Remove control characters."),
+}
+
 ROUND_ERRORS = {
     "no_participants": _l("Nobody is present yet, so there is no one to group."),
     "bad_strategy": _l("Choose how to group."),
@@ -65,6 +77,8 @@ ROUND_ERRORS = {
     "no_group": _l("That group does not exist in this round."),
     "not_in_round": _l("That person is not in this round."),
     "bad_questions": _l("Choose a question (add themes and questions to the workshop first)."),
+    "label_too_long": _l("At most 60 characters."),
+    "control": _l("Remove control characters."),
 }
 
 TIMER_ERRORS = {
