@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-import uuid  # noqa: E402
+import uuid
 from pathlib import Path
 
 import pytest

@@ -5,8 +5,8 @@ import re
 from datetime import datetime
 
 from workshop.accounts import service as auth
-from workshop.sessions import service as sessions
 from workshop.db import get_db
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData, SessionSpec, ThemeSpec
 
 PASSWORD = "correct horse battery"

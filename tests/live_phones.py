@@ -155,7 +155,7 @@ class LiveClient:
             if ws is not None:
                 try:
                     ws.shutdown()
-                except Exception:  # noqa: BLE001 - already closed
+                except Exception:
                     pass
 
     def _on_any(self, name, data=None):
@@ -191,7 +191,7 @@ class LiveClient:
     def close(self) -> None:
         try:
             self.client.shutdown()
-        except Exception:  # noqa: BLE001 - already gone
+        except Exception:
             pass
 
 

@@ -35,7 +35,7 @@ BLUEPRINTS = (
     "workshop.pages.phone",
 )
 LIVE_HANDLERS = (
-    "workshop.live.connection",
+    "workshop.sessions.connection",
     "workshop.accounts.events",
     "workshop.sessions.events",
     "workshop.grouping.events",

@@ -6,18 +6,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from workshop.sessions import service as sessions
 from workshop.accounts.service import create_facilitator
 from workshop.models import Facilitator
+from workshop.sessions import service as sessions
 from workshop.sessions.service import SessionSpec, ThemeSpec
 
 DEMO_EMAIL = "demo@paja.invalid"
 
-DEMO_SPEC = dict(
-    title="Itä-Lapin elinvoimapaja: järjestöt ja kunnat yhdessä",
-    host_municipality="320",  # Kemijärvi
-    municipalities=["320", "583", "614", "732", "742"],  # Kemijärvi, Pelkosenniemi, Posio, Salla, Savukoski
-    themes=[
+DEMO_SPEC = {
+    "title": "Itä-Lapin elinvoimapaja: järjestöt ja kunnat yhdessä",
+    "host_municipality": "320",  # Kemijärvi
+    "municipalities": ["320", "583", "614", "732", "742"],  # Kemijärvi, Pelkosenniemi, Posio, Salla, Savukoski
+    "themes": [
         ThemeSpec("Osaaminen ja koulutus", [
             "Mihin järjestöjen digiosaamisessa kannattaa keskittyä ensimmäisenä?",
             "Millaista koulutusta ja vertaistukea järjestöt tarvitsevat?",
@@ -35,14 +35,14 @@ DEMO_SPEC = dict(
             "Miten kerromme järjestöjen toiminnasta yhteisessä tapahtumakalenterissa?",
         ]),
     ],
-    agenda=[
+    "agenda": [
         ("Tervetuloa ja kahvit", 15),
         ("Tietoisku: elinvoima ja järjestöt", 35),
         ("Ryhmätyö teemoittain", 60),
         ("Kuntien omat suunnitelmat", 30),
         ("Tulosten esittely ja palaute", 10),
     ],
-)
+}
 
 
 def create_demo(db) -> dict:

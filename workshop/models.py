@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from workshop.core.time import UTCDateTime, utcnow  # noqa: F401  (utcnow: re-exported for the features)
+from workshop.core.time import UTCDateTime, utcnow
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -43,7 +43,7 @@ class Facilitator(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    sessions: Mapped[list["Session"]] = relationship(back_populates="facilitator")
+    sessions: Mapped[list[Session]] = relationship(back_populates="facilitator")
 
 
 class Session(Base):
@@ -67,11 +67,11 @@ class Session(Base):
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="sessions")
-    municipalities: Mapped[list["SessionMunicipality"]] = relationship(
+    municipalities: Mapped[list[SessionMunicipality]] = relationship(
         order_by="SessionMunicipality.position", cascade="all, delete-orphan")
-    themes: Mapped[list["Theme"]] = relationship(order_by="Theme.position", cascade="all, delete-orphan")
-    agenda: Mapped[list["AgendaItem"]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan")
-    participants: Mapped[list["Participant"]] = relationship(
+    themes: Mapped[list[Theme]] = relationship(order_by="Theme.position", cascade="all, delete-orphan")
+    agenda: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan")
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True)
 
 
@@ -90,7 +90,7 @@ class Theme(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
-    questions: Mapped[list["Question"]] = relationship(order_by="Question.position", cascade="all, delete-orphan")
+    questions: Mapped[list[Question]] = relationship(order_by="Question.position", cascade="all, delete-orphan")
 
 
 class Question(Base):
@@ -161,7 +161,7 @@ class Round(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    groups: Mapped[list["Group"]] = relationship(order_by="Group.number", cascade="all, delete-orphan",
+    groups: Mapped[list[Group]] = relationship(order_by="Group.number", cascade="all, delete-orphan",
                                                  back_populates="round")
 
 
@@ -178,7 +178,7 @@ class Group(Base):
     voting: Mapped[str] = mapped_column(String(12), default="not_started")
 
     round: Mapped[Round] = relationship(back_populates="groups")
-    members: Mapped[list["GroupMember"]] = relationship(cascade="all, delete-orphan", back_populates="group",
+    members: Mapped[list[GroupMember]] = relationship(cascade="all, delete-orphan", back_populates="group",
                                                         order_by="GroupMember.id")
 
 
@@ -192,7 +192,7 @@ class GroupMember(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)  # placed after publishing
 
     group: Mapped[Group] = relationship(back_populates="members")
-    participant: Mapped["Participant"] = relationship()
+    participant: Mapped[Participant] = relationship()
 
 
 QUESTION_MODES = ("same", "per_group", "rotating")
@@ -277,7 +277,7 @@ class PlanItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    updates: Mapped[list["PlanUpdate"]] = relationship(order_by="PlanUpdate.id", cascade="all, delete-orphan")
+    updates: Mapped[list[PlanUpdate]] = relationship(order_by="PlanUpdate.id", cascade="all, delete-orphan")
 
 
 class PlanUpdate(Base):

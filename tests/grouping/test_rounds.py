@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workshop.extensions import socketio
 from workshop.db import get_db
-from workshop.models import GroupMember, Participant, Round
+from workshop.extensions import socketio
 from workshop.grouping import service as rounds
 from workshop.grouping.service import colour_of
+from workshop.models import GroupMember, Participant, Round
 
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
 

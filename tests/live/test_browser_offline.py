@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from workshop import create_app
 
-from tests.web.test_browser import assert_not_reloaded, mark_page, wait_live
 from tests.flipchart.test_browser_notes import (
     PEOPLE,
     new_demo,
@@ -20,6 +19,7 @@ from tests.flipchart.test_browser_notes import (
     seed_groupwork,
     stored_notes,
 )
+from tests.web.test_browser import assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

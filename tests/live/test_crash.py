@@ -122,7 +122,7 @@ class Stream(threading.Thread):
                 for p in self.phones:
                     p.retry_overdue()
                 time.sleep(0.02)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             self.error = exc
 
     def tap(self, p: Phone) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.models import PlanItem, PlanUpdate, Series, Session
+
+from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
 
 MUNIS = ("320", "583", "732")
 

@@ -7,6 +7,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Participant, Poll, PollAnswer, Session
+from workshop.polls import lemmas
+from workshop.polls import service as polls
+from workshop.polls.service import PollError
+
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -15,12 +22,6 @@ from tests.helpers import (
     gen_session,
     post_form,
 )
-from workshop.db import get_db
-from workshop.extensions import socketio
-from workshop.models import Participant, Poll, PollAnswer, Session
-from workshop.polls import lemmas
-from workshop.polls import service as polls
-from workshop.polls.service import PollError
 
 IN_CI = os.environ.get("CI") == "true"
 

@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import func, select
 
-from workshop.sessions import service as sessions
 from workshop.db import get_db
 from workshop.models import Session
+from workshop.sessions import service as sessions
 
 from tests.helpers import gen_facilitator, gen_session, post_form
 
@@ -138,6 +138,7 @@ def test_phase_change_refuses_unknown_phase(client, app, auth):
 def test_phase_from_the_form_and_from_the_service_reach_the_same_rooms(client, app, auth, monkeypatch):
     """One path: the no-JS form and a direct service call (the CLI's way) emit the same."""
     from workshop.extensions import socketio
+
     from tests.helpers import csrf_token
     fac = gen_facilitator(app)
     s = gen_session(app, fac.id)

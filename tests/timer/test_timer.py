@@ -1,17 +1,17 @@
 """Timer and agenda: a facilitator runs the countdown; projector and phones follow it live."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
 
-from workshop.extensions import socketio
-from workshop.timer import service as timer
 from workshop.db import get_db
-from workshop.web.labels import TIMER_ERRORS
+from workshop.extensions import socketio
 from workshop.models import AgendaItem, Session
+from workshop.timer import service as timer
 from workshop.timer.service import TimerError
+from workshop.web.labels import TIMER_ERRORS
 
 from tests.helpers import (
     AuthActions,
@@ -21,7 +21,7 @@ from tests.helpers import (
     gen_session,
 )
 
-T0 = datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 
 
 class FrozenClock:
@@ -242,9 +242,9 @@ def test_facilitator_runs_a_custom_timer(app, facilitator, workshop, clock):
 
 
 def test_start_without_a_clock_freeze_counts_the_real_minutes(app, facilitator, workshop):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     timer_action(facilitator, workshop.id, "start", minutes="3")
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     ends = stored(app, workshop.id)["ends_at"]
     assert before + timedelta(minutes=3) <= ends <= after + timedelta(minutes=3)
 

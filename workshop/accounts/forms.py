@@ -8,6 +8,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from workshop.web.forms import NO_CONTROL_CHARS, strip
 
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email.")), Length(max=254)],
                        filters=[strip])

@@ -12,9 +12,10 @@ from workshop.core.ids import row_id
 from workshop.db import get_db
 from workshop.extensions import limiter
 from workshop.sessions import service as sessions
+from workshop.sessions.forms import municipality_choices
+from workshop.sessions.guards import current_participant, own_session
 from workshop.web import links
-from workshop.web.forms import municipality_choices
-from workshop.web.guards import current_participant, login_required, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import CAMPAIGN_ERRORS, SCREEN_PANEL_LABELS
 from workshop.web.qr import qr_response
 

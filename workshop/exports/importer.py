@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
 from workshop.exports.schema import NOT_A_SESSION, Document, NoteData
+from workshop.feedback import service as feedback
+from workshop.flipchart.models import FlipchartSettings
 from workshop.models import (
     AgendaItem,
     Carpool,
@@ -37,8 +39,6 @@ from workshop.models import (
     Theme,
     Vote,
 )
-from workshop.feedback import service as feedback
-from workshop.flipchart.models import FlipchartSettings
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
 

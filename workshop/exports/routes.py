@@ -6,8 +6,9 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from workshop.db import get_db
 from workshop.exports import document, writers
 from workshop.exports.report import pdf_available, report_context
+from workshop.sessions.guards import own_session
 from workshop.sessions.service import allowed_municipalities
-from workshop.web.guards import login_required, own_session
+from workshop.web.guards import login_required
 
 bp = Blueprint("exports", __name__, url_prefix="/f/sessions/<int:session_id>")
 

@@ -11,8 +11,9 @@ from workshop.feedback import service as feedback
 from workshop.feedback.forms import FeedbackForm, FeedbackSettingsForm
 from workshop.feedback.service import FeedbackError
 from workshop.sessions import service as sessions
+from workshop.sessions.guards import current_participant, own_session
 from workshop.web import links
-from workshop.web.guards import current_participant, login_required, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import COME_AGAIN_LABELS, FEEDBACK_ERRORS, FEEDBACK_QUESTION_LABELS
 
 bp = Blueprint("feedback", __name__)

@@ -18,7 +18,8 @@ from workshop.grouping import service as rounds
 from workshop.grouping.service import RoundError
 from workshop.models import Participant
 from workshop.sessions import service as sessions
-from workshop.web.guards import current_participant, login_required, own_session
+from workshop.sessions.guards import current_participant, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import NOTE_ERRORS, ROUND_ERRORS
 
 bp = Blueprint("board", __name__, url_prefix="/f/sessions/<int:session_id>")

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, choices, strip
 
+
 class RoundForm(FlaskForm):
     strategy = ChoiceField(_l("How to group"), validators=[InputRequired(_l("Choose how to group."))])
     size_mode = ChoiceField(_l("Group size or number of groups"), validators=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def _organisation_key(organisation: str | None) -> str | None:
 def _sorted_people(people: Iterable[Person]) -> list[Person]:
     """People sorted by id, so results never depend on the order the caller listed them in."""
     ordered = sorted(people, key=lambda person: person.id)
-    for first, second in zip(ordered, ordered[1:]):
+    for first, second in itertools.pairwise(ordered):
         if first.id == second.id:
             raise ValueError(f"person {first.id} is listed twice")
     return ordered

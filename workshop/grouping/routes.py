@@ -11,7 +11,8 @@ from workshop.grouping import service as rounds
 from workshop.grouping.forms import RoundForm, TableLabelForm
 from workshop.grouping.service import RoundError, RoundSettings
 from workshop.models import Participant, Round
-from workshop.web.guards import login_required, own_session
+from workshop.sessions.guards import own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import ROUND_ERRORS
 
 bp = Blueprint("grouping", __name__, url_prefix="/f/sessions/<int:session_id>")

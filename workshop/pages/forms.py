@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, choices, strip
 from workshop.web.labels import BACKGROUND_LABELS
 
+
 class CodeForm(FlaskForm):
     code = StringField(_l("Workshop code"), validators=[
         InputRequired(_l("Enter the 6-digit code.")),

@@ -11,7 +11,6 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workshop.db import get_db
@@ -22,10 +21,11 @@ from workshop.grouping import service as rounds
 from workshop.pages.forms import CodeForm, JoinForm
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
+from workshop.sessions import guards
 from workshop.sessions import service as sessions
+from workshop.sessions.forms import municipality_choices
 from workshop.sessions.service import JoinData, SessionError
-from workshop.web import guards
-from workshop.web.labels import SESSION_ERRORS, municipality_label
+from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("phone", __name__)
 
@@ -48,11 +48,6 @@ def index():
     return render_template("phone/index.html", form=form, error=error), status
 
 
-def _municipality_choices(session):
-    lang = str(get_locale())
-    return [(code, municipality_label(code, lang)) for code in sessions.allowed_municipalities(session)]
-
-
 @bp.route("/<joincode:code>", methods=["GET", "POST"])
 def join(code: str):
     db = get_db()
@@ -63,7 +58,7 @@ def join(code: str):
     if participant is not None:
         return render_template("phone/participant.html", **participant_view(db, session, participant))
 
-    form = JoinForm(municipality_choices=_municipality_choices(session))
+    form = JoinForm(municipality_choices=municipality_choices(session))
     registered = registration_views.prefill(form, session)  # matched at the door: details filled in
     error = None
     if form.validate_on_submit():

@@ -1,16 +1,15 @@
 """Projector pages, reached by a secret read-only link (no login needed on the projector computer)."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, render_template
 
-from workshop.web import links
-from workshop.live import registry as live
-from workshop.flipchart import events as live_notes
-from workshop.plans import service as plans
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
 from workshop.db import get_db
+from workshop.flipchart import events as live_notes
+from workshop.grouping import service as rounds
+from workshop.live import registry as live
+from workshop.plans import service as plans
+from workshop.sessions import service as sessions
+from workshop.web import links
 from workshop.web.qr import qr_response
 
 bp = Blueprint("screen", __name__, url_prefix="/screen")

@@ -10,8 +10,9 @@ from workshop.db import get_db
 from workshop.plans import service as plans
 from workshop.plans.service import PlanError
 from workshop.sessions import service as sessions
+from workshop.sessions.guards import current_participant, own_session
 from workshop.sessions.service import allowed_municipalities
-from workshop.web.guards import current_facilitator, current_participant, login_required, own_session
+from workshop.web.guards import current_facilitator, login_required
 from workshop.web.labels import PLAN_ERRORS
 
 bp = Blueprint("plans", __name__, url_prefix="/f")
@@ -77,7 +78,7 @@ def series_page():
         else:
             flash(_("Series created. Choose it on each workshop's edit page."), "success")
         return redirect(url_for("plans.series_page"))
-    return render_template("facilitator/series.html", series=plans.series_of(db, fac.id),
+    return render_template("facilitator/series.html", series=sessions.series_of(db, fac.id),
                            sessions=sessions.sessions_of(db, fac.id))
 
 

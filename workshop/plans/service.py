@@ -241,7 +241,3 @@ def create_series(db: DB, facilitator_id: int, name) -> Series:
     db.add(series)
     db.commit()
     return series
-
-
-def series_of(db: DB, facilitator_id: int) -> list[Series]:
-    return list(db.scalars(select(Series).where(Series.facilitator_id == facilitator_id).order_by(Series.id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -16,12 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from workshop.db import get_db
-from workshop.pages import phone
 from workshop.polls import service as polls
 from workshop.polls.forms import PollForm
 from workshop.polls.service import PollError
 from workshop.sessions import service as sessions
-from workshop.web.guards import current_participant, login_required, own_session
+from workshop.sessions.guards import current_participant, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS
 
 bp = Blueprint("polls", __name__)
@@ -118,7 +119,8 @@ def answer(code: str):
         # The participant page again, with the message next to the poll and the text kept.
         g.poll_error = POLL_ERRORS[exc.key]
         g.poll_text = request.form.get("text", "")[:polls.MAX_ANSWER * 4]
-        response = make_response(phone.join(code))
+        # The phone's role page composes the features: reached through the app, not imported.
+        response = make_response(current_app.view_functions["phone.join"](code=code))
         response.status_code = 400
         return response
     flash(_("Thank you! Your answer was saved."), "success")

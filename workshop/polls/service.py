@@ -91,7 +91,7 @@ class PollAnswered(DomainEvent):
     session: Session
     poll: Poll
     participant_id: int
-    mine: "Mine"
+    mine: Mine
 
 
 # --- facilitator ------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from workshop.registration import service as registrations
 from workshop.registration.forms import DoorMatchForm, RegistrationForm, RegistrationSettingsForm
 from workshop.registration.service import RegistrationData, RegistrationError
 from workshop.sessions import service as sessions
+from workshop.sessions.forms import municipality_choices
+from workshop.sessions.guards import own_session
 from workshop.web import links
-from workshop.web.forms import municipality_choices
-from workshop.web.guards import login_required, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import DIET_LABELS, REGISTRATION_ERRORS, REGISTRATION_STATUS_LABELS
 from workshop.web.qr import qr_response
 

@@ -12,7 +12,8 @@ from workshop.plans import service as plans
 from workshop.polls import service as polls
 from workshop.results import service as results
 from workshop.sessions import service as sessions
-from workshop.web.guards import login_required, own_session
+from workshop.sessions.guards import own_session
+from workshop.web.guards import login_required
 
 bp = Blueprint("results", __name__)
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from wtforms.fields.choices import SelectChoice
-
 from workshop.core import municipalities
-from workshop.sessions.service import ThemeSpec
+from workshop.sessions.service import ThemeSpec, allowed_municipalities
 from workshop.web.forms import NO_CONTROL_CHARS, MultiChoiceField, choices, strip
+from workshop.web.labels import municipality_label
+
 
 def parse_themes(text: str) -> list[ThemeSpec]:
     """One theme per line; its questions on the following lines, each starting with '-'."""
@@ -114,3 +116,9 @@ class SessionForm(FlaskForm):
     @property
     def starts_at_value(self) -> datetime | None:
         return self.starts_at.data
+
+
+def municipality_choices(session) -> list[tuple[str, str]]:
+    """The workshop's municipalities (and "other") as (code, name in the user's language)."""
+    lang = str(get_locale())
+    return [(code, municipality_label(code, lang)) for code in allowed_municipalities(session)]

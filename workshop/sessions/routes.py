@@ -10,9 +10,10 @@ from workshop.live import registry as live
 from workshop.models import PHASES
 from workshop.sessions import service as sessions
 from workshop.sessions.forms import SessionForm, format_agenda, format_themes
+from workshop.sessions.guards import own_session
 from workshop.sessions.service import SessionError, SessionSpec
 from workshop.web import links
-from workshop.web.guards import current_facilitator, login_required, own_session
+from workshop.web.guards import current_facilitator, login_required
 from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
@@ -29,8 +30,7 @@ def _spec_from(form: SessionForm) -> SessionSpec:
 
 
 def _session_form() -> SessionForm:
-    from workshop.plans.service import series_of
-    return SessionForm(lang=str(get_locale()), series=series_of(get_db(), current_facilitator().id))
+    return SessionForm(lang=str(get_locale()), series=sessions.series_of(get_db(), current_facilitator().id))
 
 
 @bp.route("/")

@@ -28,6 +28,7 @@ from workshop.models import (
     AgendaItem,
     Participant,
     Question,
+    Series,
     Session,
     SessionMunicipality,
     Theme,
@@ -347,3 +348,7 @@ def lobby_counts(db: DB, session: Session, away_after: float) -> dict:
 
 def valid_municipality(code: str) -> bool:
     return municipalities.exists(code)
+
+
+def series_of(db: DB, facilitator_id: int) -> list[Series]:
+    return list(db.scalars(select(Series).where(Series.facilitator_id == facilitator_id).order_by(Series.id)))

@@ -5,9 +5,10 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from workshop.core.ids import parse_int, row_id
 from workshop.db import get_db
+from workshop.sessions.guards import own_session
 from workshop.timer import service as timer
 from workshop.timer.service import TimerError
-from workshop.web.guards import login_required, own_session
+from workshop.web.guards import login_required
 from workshop.web.labels import TIMER_ERRORS
 
 bp = Blueprint("timer", __name__, url_prefix="/f/sessions/<int:session_id>/timer")

@@ -1,15 +1,14 @@
-"""Request guards: who is asking (facilitator or participant), own session or 404, safe redirects."""
+"""Request guards of the web layer: the logged-in facilitator, login_required, safe redirects."""
 from __future__ import annotations
 
 import functools
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
 from workshop.db import get_db
-from workshop.models import Facilitator, Participant, Session
-from workshop.sessions import service as sessions
+from workshop.models import Facilitator
 
 
 def current_facilitator() -> Facilitator | None:
@@ -39,27 +38,6 @@ def login_required(view):
             return redirect(url_for("auth.login", next=request.path))
         return view(*args, **kwargs)
     return wrapped
-
-
-def own_session(session_id: int) -> Session:
-    """The logged-in facilitator's session with this id, else 404 (never another's)."""
-    found = sessions.session_for_facilitator(get_db(), session_id, current_facilitator().id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def participant_cookie_name(session_id: int) -> str:
-    prefix = "__Host-" if current_app.config["SESSION_COOKIE_SECURE"] else ""
-    return f"{prefix}paja_p{session_id}"
-
-
-def current_participant(session: Session | None) -> Participant | None:
-    """The participant whose cookie this browser carries for the session (None: not joined)."""
-    if session is None:
-        return None
-    token = request.cookies.get(participant_cookie_name(session.id))
-    return sessions.participant_by_token(get_db(), session.id, token)
 
 
 def is_safe_path(target) -> bool:

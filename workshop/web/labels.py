@@ -209,7 +209,7 @@ REGISTRATION_STATUS_LABELS = {
 
 REGISTRATION_ERRORS = {
     "closed": _l("Registration for this workshop has closed."),
-    "duplicate_email": _l("This email address is already registered for this workshop. Use the link in your confirmation to see or cancel that registration."),
+    "duplicate_email": _l("This email address is already registered for this workshop. Use the link in your confirmation to see or cancel that registration."),  # noqa: E501  (one msgid)
     "name_missing": _l("Enter your name."),
     "contact_missing": _l("Give an email address or a phone number, so we can send you reminders."),
     "bad_municipality": _l("Choose your municipality."),

@@ -1,14 +1,14 @@
 """Health check and the language switcher."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
+from workshop.db import get_db
 from workshop.web.guards import safe_next
 from workshop.web.i18n import LANG_COOKIE
-from workshop.db import get_db
 
 bp = Blueprint("main", __name__)
 

@@ -17,7 +17,8 @@ from workshop.live.registry import Conn, conns
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.web.guards import current_facilitator, current_participant
+from workshop.sessions.guards import current_participant
+from workshop.web.guards import current_facilitator
 
 handlers = LiveHandlers()
 
