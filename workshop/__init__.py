@@ -51,7 +51,7 @@ LIVE_HANDLERS = (
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests)."""
-    from workshop import cli, db
+    from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
     from workshop.live import registry
     from workshop.web import security, templating

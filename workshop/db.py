@@ -33,7 +33,6 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    from workshop import schema  # noqa: F401  (every feature's tables mapped before the first query)
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["paja_engine"] = engine
     app.extensions["paja_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
