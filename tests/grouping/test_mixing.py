@@ -166,7 +166,7 @@ def test_mixing_module_is_pure_standard_library() -> None:
     tree = ast.parse(MODULE.read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"__future__", "random", "collections.abc", "dataclasses"}
+    assert imported <= {"__future__", "random", "collections.abc", "dataclasses", "itertools"}
 
 
 # --------------------------------------------------------------------------------------------
