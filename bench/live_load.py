@@ -34,7 +34,7 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
-import json
+import math
 import os
 import random
 import re
@@ -141,14 +141,15 @@ class Server:
     def start(self) -> None:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                         stdin=subprocess.DEVNULL,
+                                         preexec_fn=_die_with_parent)  # noqa: PLW1509 - one prctl call
 
     async def ready(self, http: aiohttp.ClientSession, timeout: float = 60.0) -> None:
         deadline = clock() + timeout
         while clock() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited ({self.proc.returncode}): {self.tail()}")
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError, OSError):
                 async with http.get(self.url + "/healthz", timeout=aiohttp.ClientTimeout(total=2)) as r:
                     if r.status == 200:
                         return
@@ -356,7 +357,7 @@ class Paja(Target):
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
             out, err = await asyncio.wait_for(proc.communicate(), 90)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             proc.kill()
             await proc.wait()
             raise RuntimeError("`flask paja demo` did not finish in 90 s") from None
@@ -427,11 +428,10 @@ class Baseline(Target):
         await self.start(http)
 
     async def set_phase(self, phase: str) -> None:
-        async with aiohttp.ClientSession() as http:
-            async with http.post(f"{self.urls[0]}/f/sessions/1/phase", data={"phase": phase},
-                                 allow_redirects=False) as r:
-                if r.status != 302:
-                    raise RuntimeError(f"baseline phase change: {r.status}")
+        url = f"{self.urls[0]}/f/sessions/1/phase"
+        async with aiohttp.ClientSession() as http, http.post(url, data={"phase": phase}, allow_redirects=False) as r:
+            if r.status != 302:
+                raise RuntimeError(f"baseline phase change: {r.status}")
 
 
 # --- HTTP: phones join through the form ----------------------------------------------------------
@@ -535,7 +535,7 @@ class Client:
         started = clock()
         try:
             await asyncio.wait_for(self._connect(), timeout)
-        except (socketio.exceptions.ConnectionError, asyncio.TimeoutError, OSError, aiohttp.ClientError) as exc:
+        except (socketio.exceptions.ConnectionError, TimeoutError, OSError, aiohttp.ClientError) as exc:
             self.error = f"{type(exc).__name__}: {exc}"[:200]
             await self.abort()
             return None
@@ -592,7 +592,7 @@ async def close_all(clients: list[Client]) -> None:
     async def one(c):
         async with gate:
             await c.abort()
-    with contextlib.suppress(asyncio.TimeoutError):
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.gather(*(one(c) for c in clients)), 60)
 
 
@@ -603,7 +603,7 @@ def percentile(values: list[float], p: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
 
 
 def ms(values: list[float]) -> dict:
@@ -770,7 +770,7 @@ class Run:
         rss = self.target.rss_kb()
         # The restart: every server stopped by its pid, started again; every phone retries at once.
         self.target.stop()
-        with contextlib.suppress(asyncio.TimeoutError):
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(c.disconnected.wait() for c in self.phones + self.watchers)), 15)
         await close_all(self.phones + self.watchers)
         await self.target.start(self.http)
@@ -880,8 +880,8 @@ UNIT = {"notes": "cpu_ms_per_note", "connect": "cpu_ms_per_phone", "broadcast": 
 
 def machine() -> str:
     model = "?"
-    with contextlib.suppress(OSError):
-        for line in open("/proc/cpuinfo"):
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as fh:
+        for line in fh:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
@@ -983,7 +983,7 @@ def main(argv=None) -> int:
     try:
         line = loop.run_until_complete(task)
         status = 0
-    except asyncio.TimeoutError:
+    except TimeoutError:
         print(f"live_load: gave up after the overall timeout of {args.timeout:.0f} s", file=sys.stderr)
     except asyncio.CancelledError:
         print("live_load: interrupted", file=sys.stderr)
