@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
+import logging
 import math
 import os
 import random
@@ -65,6 +66,30 @@ BACKGROUNDS = ("ngo", "officer", "elected", "resident")
 
 def clock() -> float:
     return time.perf_counter()
+
+
+class ClientComplaints(logging.Handler):
+    """What python-socketio's and python-engineio's clients log (e.g. "packet queue is empty,
+    aborting": no ping from the server for ping interval + 5 s, so the phone dropped the connection),
+    counted per message instead of printed a thousand times."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()[:120]
+        self.counts[message] = self.counts.get(message, 0) + 1
+
+    def take(self) -> dict[str, int]:
+        counts, self.counts = self.counts, {}
+        return counts
+
+
+COMPLAINTS = ClientComplaints()
+for _name in ("engineio.client", "socketio.client"):
+    logging.getLogger(_name).addHandler(COMPLAINTS)
+    logging.getLogger(_name).propagate = False
 
 
 # --- options -------------------------------------------------------------------------------------
@@ -729,6 +754,8 @@ class Run:
         while clock() < deadline and self._delivered(expected) < total:
             await asyncio.sleep(0.05)
         cpu = self.target.cpu() - cpu0
+        self.log(f"{len(phones)} notes posted over {self.args.window:.0f} s; the last delivery "
+                 f"{clock() - last_emit:.1f} s after the last emit")
         latencies, screen, lost = [], [], 0
         for text, recipients in expected.items():
             sent = self.deliveries.sent[text][0]
@@ -748,6 +775,7 @@ class Run:
             "note → recipients p50 ms": lat["p50"], "note → recipients p95 ms": lat["p95"],
             "note → recipients p99 ms": lat["p99"], "note → projector p95 ms": ms(screen)["p95"],
             "ack p50 ms": ack["p50"], "ack p95 ms": ack["p95"], "ack p99 ms": ack["p99"],
+            "phones still connected": sum(1 for p in phones if p.connected),
             "server CPU s (notes)": cpu, "CPU ms per note": cpu * 1000 / max(1, len(phones)),
             "RSS MB": self.target.rss_kb() / 1024,
         })
@@ -900,11 +928,19 @@ def raise_fd_limit(phones: int) -> None:
 
 async def measure(args, target: Target, http) -> Result:
     run = Run(args, target, http)
+    COMPLAINTS.take()
+    client_cpu = time.process_time()
     try:
         await getattr(run, args.scenario)()
     finally:
         target.stop()  # figures are taken: stop the server before the clients say goodbye
         await run.close()
+    run.result.rows["bench client CPU s (whole run)"] = time.process_time() - client_cpu
+    run.result.rows["load average (1 min) at the end"] = os.getloadavg()[0]
+    complaints = COMPLAINTS.take()
+    run.result.rows["client: dropped for a missing ping"] = complaints.pop("packet queue is empty, aborting", 0)
+    for message, count in sorted(complaints.items(), key=lambda kv: -kv[1])[:5]:
+        run.log(f"client log, {count}x: {message}")
     return run.result
 
 
@@ -916,7 +952,8 @@ def report(args, results: dict[str, Result]) -> str:
     for key in keys:
         a = paja.rows.get(key) if paja else None
         b = base.rows.get(key) if base else None
-        ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else ""
+        comparable = isinstance(a, (int, float)) and isinstance(b, (int, float)) and b and "load" not in key
+        ratio = f"{a / b:.2f}" if comparable else ""
         print(f"{key:{width}}{fmt(a):>12}{fmt(b):>12}{ratio:>8}")
 
     def num(v, digits=1):
