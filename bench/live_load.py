@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import engineio
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +88,10 @@ class ClientComplaints(logging.Handler):
 
 
 COMPLAINTS = ClientComplaints()
-for _name in ("engineio.client", "socketio.client"):
-    logging.getLogger(_name).addHandler(COMPLAINTS)
-    logging.getLogger(_name).propagate = False
+CLIENT_LOG = logging.getLogger("live_load.client")  # given to every client, so none adds its own printer
+CLIENT_LOG.addHandler(COMPLAINTS)
+CLIENT_LOG.setLevel(logging.WARNING)
+CLIENT_LOG.propagate = False
 
 
 # --- options -------------------------------------------------------------------------------------
@@ -515,6 +517,31 @@ class Deliveries:
         self.got.setdefault(text, {}).setdefault(who, clock())
 
 
+class BrowserLikeEngineIO(engineio.AsyncClient):
+    """A phone's Engine.IO client that waits for the server's ping as long as a browser does.
+
+    socket.io-client gives up on a server that sent nothing for ping interval + ping timeout (20 s
+    with Paja's settings); python-engineio's client after max(interval, timeout) + 5 s (15 s). Raising
+    the timeout it was told by 5 s makes its give-up time the browser's (its read loop then waits 25 s,
+    which is not the one that fires first).
+    """
+
+    async def _connect_websocket(self, *args, **kwargs):
+        result = await super()._connect_websocket(*args, **kwargs)
+        if self.ping_interval and self.ping_timeout:
+            self.ping_timeout = self.ping_interval + self.ping_timeout - 5
+        return result
+
+
+class PhoneSocket(socketio.AsyncClient):
+    def _engineio_client_class(self):
+        return BrowserLikeEngineIO
+
+
+# socket.io-client's defaults: 20 s for a connection to be accepted, and each ack of board.js waits 10 s.
+CONNECT_TIMEOUT = 20.0
+
+
 class Client:
     """One Socket.IO client (a phone, the projector or the facilitator's page), fresh per connect."""
 
@@ -529,7 +556,8 @@ class Client:
         self.error: str | None = None
 
     def _new(self) -> socketio.AsyncClient:
-        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        sio = PhoneSocket(reconnection=False, handle_sigint=False, logger=CLIENT_LOG, engineio_logger=CLIENT_LOG,
+                          request_timeout=CONNECT_TIMEOUT)
         snapshot_event = "board" if self.auth.get("role") == "participant" else "boards"
 
         def on_snapshot(data=None):
@@ -553,7 +581,7 @@ class Client:
         sio.on("disconnect", lambda *_a: self.disconnected.set())
         return sio
 
-    async def connect(self, timeout: float = 60.0) -> float | None:
+    async def connect(self, timeout: float = CONNECT_TIMEOUT * 2 + 5) -> float | None:
         """Connect and wait for the snapshot; seconds from the start to the snapshot, None on failure."""
         self.snapshot, self.disconnected, self.error = asyncio.Event(), asyncio.Event(), None
         self.sio = self._new()
@@ -568,7 +596,8 @@ class Client:
 
     async def _connect(self) -> None:
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        await self.sio.connect(self.url, headers=headers, auth=self.auth, transports=["websocket"], wait_timeout=60)
+        await self.sio.connect(self.url, headers=headers, auth=self.auth, transports=["websocket"],
+                               wait_timeout=CONNECT_TIMEOUT)
         await self.snapshot.wait()
 
     @property
@@ -576,7 +605,16 @@ class Client:
         return self.sio is not None and self.sio.connected
 
     async def call(self, event: str, data, timeout: float):
-        return await self.sio.call(event, data, timeout=timeout)
+        """The event's acknowledgement; TimeoutError when none comes in `timeout` s or the connection
+        ends first (python-socketio would wait out the timeout)."""
+        answer = asyncio.ensure_future(self.sio.call(event, data, timeout=timeout))
+        gone = asyncio.ensure_future(self.disconnected.wait())
+        await asyncio.wait({answer, gone}, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        if not answer.done():
+            answer.cancel()
+            raise TimeoutError("disconnected")
+        return answer.result()
 
     async def abort(self) -> None:
         if self.sio is None:
@@ -685,7 +723,7 @@ class Run:
         self.watchers = watcher_clients(t, self.deliveries)
 
     async def connect_watchers(self) -> None:
-        results = await connect_all(self.watchers, None, 60)
+        results = await connect_all(self.watchers, None, CONNECT_TIMEOUT * 2 + 5)
         failed = [c.label for c, r in zip(self.watchers, results) if r is None]
         if failed:
             raise RuntimeError(f"{self.target.name}: {failed} could not connect: {self.watchers[0].error}")
@@ -693,7 +731,7 @@ class Run:
     async def connect_phones(self, concurrency: int | None) -> tuple[list[float], int, float, float]:
         """(seconds to snapshot of those that made it, failures, wall seconds, server CPU seconds)."""
         cpu0, started = self.target.cpu(), clock()
-        results = await connect_all(self.phones, concurrency, 120 if concurrency is None else 60)
+        results = await connect_all(self.phones, concurrency, CONNECT_TIMEOUT * 2 + 5)
         wall, cpu = clock() - started, self.target.cpu() - cpu0
         ok = [r for r in results if r is not None]
         failed = len(results) - len(ok)
@@ -739,7 +777,7 @@ class Run:
             try:
                 answer = await phone.call("note_add", {"client_id": f"bench-{phone.label:06d}", "text": text},
                                           timeout=30)
-            except (socketio.exceptions.TimeoutError, socketio.exceptions.SocketIOError):
+            except (TimeoutError, socketio.exceptions.TimeoutError, socketio.exceptions.SocketIOError):
                 failed_acks += 1
                 return
             if isinstance(answer, dict) and answer.get("ok"):
@@ -751,7 +789,8 @@ class Run:
         last_emit = max((s for s, _ in self.deliveries.sent.values()), default=clock())
         total = sum(len(v) for v in expected.values())
         deadline = last_emit + self.args.drain
-        while clock() < deadline and self._delivered(expected) < total:
+        clients = {c.label: c for c in self.phones + self.watchers}
+        while clock() < deadline and self._awaited(expected, clients):
             await asyncio.sleep(0.05)
         cpu = self.target.cpu() - cpu0
         self.log(f"{len(phones)} notes posted over {self.args.window:.0f} s; the last delivery "
@@ -771,7 +810,7 @@ class Run:
         lat, ack = ms(latencies), ms(acks)
         r.rows.update({
             "notes posted": len(phones), "deliveries expected": total, "deliveries lost": lost,
-            "acks failed": failed_acks,
+            "acks failed": failed_acks, "acks after 10 s (board.js re-sends)": sum(1 for a in acks if a > 10),
             "note → recipients p50 ms": lat["p50"], "note → recipients p95 ms": lat["p95"],
             "note → recipients p99 ms": lat["p99"], "note → projector p95 ms": ms(screen)["p95"],
             "ack p50 ms": ack["p50"], "ack p95 ms": ack["p95"], "ack p99 ms": ack["p99"],
@@ -781,9 +820,11 @@ class Run:
         })
         r.p95_ms, r.per_unit, r.lost, r.failed = lat["p95"], cpu * 1000 / max(1, len(phones)), lost, r.failed + failed_acks
 
-    def _delivered(self, expected) -> int:
+    def _awaited(self, expected, clients) -> bool:
+        """Is a delivery still missing that can still come (its recipient is connected)?"""
         got = self.deliveries.got
-        return sum(sum(1 for w in recipients if w in got.get(text, ())) for text, recipients in expected.items())
+        return any(w not in got.get(text, ()) and clients[w].connected
+                   for text, recipients in expected.items() for w in recipients)
 
     # connect ----------------------------------------------------------------------------------
     async def connect(self) -> None:
@@ -879,7 +920,7 @@ class Run:
             sent = clock()
             try:
                 answer = await phone.call("ping_here", {}, timeout=15)
-            except (socketio.exceptions.TimeoutError, socketio.exceptions.SocketIOError):
+            except (TimeoutError, socketio.exceptions.TimeoutError, socketio.exceptions.SocketIOError):
                 failed += 1
                 return
             if isinstance(answer, dict) and answer.get("ok"):
