@@ -538,8 +538,10 @@ class PhoneSocket(socketio.AsyncClient):
         return BrowserLikeEngineIO
 
 
-# socket.io-client's defaults: 20 s for a connection to be accepted, and each ack of board.js waits 10 s.
+# socket.io-client's default: 20 s for the transport to open. Its namespace connection then has no
+# timeout of its own (the heartbeat decides); the bench gives up on it after NAMESPACE_TIMEOUT.
 CONNECT_TIMEOUT = 20.0
+NAMESPACE_TIMEOUT = 60.0
 
 
 class Client:
@@ -581,7 +583,7 @@ class Client:
         sio.on("disconnect", lambda *_a: self.disconnected.set())
         return sio
 
-    async def connect(self, timeout: float = CONNECT_TIMEOUT * 2 + 5) -> float | None:
+    async def connect(self, timeout: float = CONNECT_TIMEOUT + NAMESPACE_TIMEOUT + 5) -> float | None:
         """Connect and wait for the snapshot; seconds from the start to the snapshot, None on failure."""
         self.snapshot, self.disconnected, self.error = asyncio.Event(), asyncio.Event(), None
         self.sio = self._new()
@@ -597,7 +599,7 @@ class Client:
     async def _connect(self) -> None:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         await self.sio.connect(self.url, headers=headers, auth=self.auth, transports=["websocket"],
-                               wait_timeout=CONNECT_TIMEOUT)
+                               wait_timeout=NAMESPACE_TIMEOUT)
         await self.snapshot.wait()
 
     @property
@@ -669,13 +671,15 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
 
 
-def ms(values: list[float]) -> dict:
+def ms(values: list[float], missing: int = 0) -> dict:
+    """p50/p95/p99 in milliseconds; what never came (`missing`) counts as infinitely late."""
+    values = list(values) + [math.inf] * missing
     return {f"p{p}": (None if percentile(values, p) is None else percentile(values, p) * 1000) for p in (50, 95, 99)}
 
 
 @dataclass
 class Result:
-    """One server's figures in one scenario; `rows` are printed in order, `summary` feeds the last line."""
+    """One server's figures in one scenario: `rows` for the table, the rest for the summary line."""
     rows: dict = field(default_factory=dict)
     p95_ms: float | None = None
     per_unit: float | None = None
@@ -687,6 +691,8 @@ class Result:
 def fmt(value) -> str:
     if value is None:
         return "-"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
     if isinstance(value, float):
         return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
@@ -723,7 +729,7 @@ class Run:
         self.watchers = watcher_clients(t, self.deliveries)
 
     async def connect_watchers(self) -> None:
-        results = await connect_all(self.watchers, None, CONNECT_TIMEOUT * 2 + 5)
+        results = await connect_all(self.watchers, None, CONNECT_TIMEOUT + NAMESPACE_TIMEOUT + 5)
         failed = [c.label for c, r in zip(self.watchers, results) if r is None]
         if failed:
             raise RuntimeError(f"{self.target.name}: {failed} could not connect: {self.watchers[0].error}")
@@ -731,7 +737,7 @@ class Run:
     async def connect_phones(self, concurrency: int | None) -> tuple[list[float], int, float, float]:
         """(seconds to snapshot of those that made it, failures, wall seconds, server CPU seconds)."""
         cpu0, started = self.target.cpu(), clock()
-        results = await connect_all(self.phones, concurrency, CONNECT_TIMEOUT * 2 + 5)
+        results = await connect_all(self.phones, concurrency, CONNECT_TIMEOUT + NAMESPACE_TIMEOUT + 5)
         wall, cpu = clock() - started, self.target.cpu() - cpu0
         ok = [r for r in results if r is not None]
         failed = len(results) - len(ok)
@@ -795,24 +801,28 @@ class Run:
         cpu = self.target.cpu() - cpu0
         self.log(f"{len(phones)} notes posted over {self.args.window:.0f} s; the last delivery "
                  f"{clock() - last_emit:.1f} s after the last emit")
-        latencies, screen, lost = [], [], 0
+        latencies, screen, lost, missing, screen_missing = [], [], 0, 0, 0
         for text, recipients in expected.items():
             sent = self.deliveries.sent[text][0]
             got = self.deliveries.got.get(text, {})
             for who in recipients:
+                lost += who not in got
+                if who == "fac":  # latency: to the group's phones and the projector
+                    continue
                 if who not in got:
-                    lost += 1
-                elif who != "fac":  # latency to the group's phones and the projector
+                    missing += 1
+                    screen_missing += who == "screen"
+                else:
                     latencies.append(got[who] - sent)
                     if who == "screen":
                         screen.append(got[who] - sent)
         r = self.result
-        lat, ack = ms(latencies), ms(acks)
+        lat, ack = ms(latencies, missing), ms(acks, failed_acks)
         r.rows.update({
             "notes posted": len(phones), "deliveries expected": total, "deliveries lost": lost,
             "acks failed": failed_acks, "acks after 10 s (board.js re-sends)": sum(1 for a in acks if a > 10),
             "note → recipients p50 ms": lat["p50"], "note → recipients p95 ms": lat["p95"],
-            "note → recipients p99 ms": lat["p99"], "note → projector p95 ms": ms(screen)["p95"],
+            "note → recipients p99 ms": lat["p99"], "note → projector p95 ms": ms(screen, screen_missing)["p95"],
             "ack p50 ms": ack["p50"], "ack p95 ms": ack["p95"], "ack p99 ms": ack["p99"],
             "phones still connected": sum(1 for p in phones if p.connected),
             "server CPU s (notes)": cpu, "CPU ms per note": cpu * 1000 / max(1, len(phones)),
@@ -834,7 +844,7 @@ class Run:
         n = len(self.phones)
         ok, failed, wall, cpu = await self.connect_phones(None)
         self.log(f"storm: {len(ok)}/{n} phones back with their snapshot in {wall:.1f} s (server CPU {cpu:.2f} s)")
-        first = ms(ok)
+        first = ms(ok, failed)
         await asyncio.sleep(1.0)
         rss = self.target.rss_kb()
         # The restart: every server stopped by its pid, started again; every phone retries at once.
@@ -845,7 +855,7 @@ class Run:
         await self.target.start(self.http)
         ok2, failed2, wall2, cpu2 = await self.connect_phones(None)
         self.log(f"after a restart: {len(ok2)}/{n} phones back in {wall2:.1f} s (server CPU {cpu2:.2f} s)")
-        second = ms(ok2)
+        second = ms(ok2, failed2)
         self.result.rows.update({
             "connect at once: to snapshot p50 ms": first["p50"], "connect at once: p95 ms": first["p95"],
             "connect at once: p99 ms": first["p99"], "connect at once: all in s": wall,
@@ -884,7 +894,7 @@ class Run:
                     latencies.append(t - sent)
             await asyncio.sleep(0.5)
         cpu = self.target.cpu() - cpu0
-        lat = ms(latencies)
+        lat = ms(latencies, lost)
         per_change = cpu * 1000 / self.args.changes
         self.result.rows.update({
             "phase changes": self.args.changes, "phones": len(phones), "phase → phone p50 ms": lat["p50"],
@@ -930,7 +940,7 @@ class Run:
 
         await asyncio.gather(*(ping(p) for p in phones))
         kb = (rss1 - rss0) / max(1, len(phones))
-        lat = ms(pings)
+        lat = ms(pings, failed)
         self.result.rows.update({
             "phones connected": len(phones), "RSS MB before phones": rss0 / 1024, "RSS MB with phones": rss1 / 1024,
             "KB per phone": kb,
@@ -973,16 +983,20 @@ async def measure(args, target: Target, http) -> Result:
     client_cpu = time.process_time()
     try:
         await getattr(run, args.scenario)()
+        complaints = COMPLAINTS.take()  # what the phones logged while measured (not their goodbyes)
     finally:
         target.stop()  # figures are taken: stop the server before the clients say goodbye
         await run.close()
     run.result.rows["bench client CPU s (whole run)"] = time.process_time() - client_cpu
     run.result.rows["load average (1 min) at the end"] = os.getloadavg()[0]
-    complaints = COMPLAINTS.take()
     run.result.rows["client: dropped for a missing ping"] = complaints.pop("packet queue is empty, aborting", 0)
     for message, count in sorted(complaints.items(), key=lambda kv: -kv[1])[:5]:
         run.log(f"client log, {count}x: {message}")
     return run.result
+
+
+def fmt_ratio(value: float) -> str:
+    return "inf" if math.isinf(value) or math.isnan(value) else f"{value:.2f}"
 
 
 def report(args, results: dict[str, Result]) -> str:
@@ -994,14 +1008,14 @@ def report(args, results: dict[str, Result]) -> str:
         a = paja.rows.get(key) if paja else None
         b = base.rows.get(key) if base else None
         comparable = isinstance(a, (int, float)) and isinstance(b, (int, float)) and b and "load" not in key
-        ratio = f"{a / b:.2f}" if comparable else ""
+        ratio = fmt_ratio(a / b) if comparable else ""
         print(f"{key:{width}}{fmt(a):>12}{fmt(b):>12}{ratio:>8}")
 
     def num(v, digits=1):
-        return "na" if v is None else f"{v:.{digits}f}"
+        return "na" if v is None else "inf" if math.isinf(v) else f"{v:.{digits}f}"
     p95 = paja.p95_ms if paja else None
     base_p95 = base.p95_ms if base else None
-    ratio = p95 / base_p95 if p95 is not None and base_p95 else None
+    ratio = p95 / base_p95 if p95 is not None and base_p95 and not math.isinf(base_p95) else None
     unit = UNIT[args.scenario]
     line = (f"live_load scenario={args.scenario} phones={args.phones} db={args.db} mode={args.async_mode} "
             f"workers={args.workers} p95_ms={num(p95)} base_p95_ms={num(base_p95)} ratio={num(ratio, 2)} "
