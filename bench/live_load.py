@@ -852,6 +852,7 @@ class Run:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(c.disconnected.wait() for c in self.phones + self.watchers)), 15)
         await close_all(self.phones + self.watchers)
+        COMPLAINTS.take()  # the phones' complaints about the stopped server are expected
         await self.target.start(self.http)
         ok2, failed2, wall2, cpu2 = await self.connect_phones(None)
         self.log(f"after a restart: {len(ok2)}/{n} phones back in {wall2:.1f} s (server CPU {cpu2:.2f} s)")
