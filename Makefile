@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(PY) bench/mixing.py
 
 # Live load: real Socket.IO phones against run.py and a raw python-socketio baseline, same run.
-# Quick by default (24 phones, a few seconds); e.g. make bench-live BENCH_LIVE="--phones 1000 --db postgres".
+# Quick by default (24 phones, under a minute); e.g. make bench-live BENCH_LIVE="--phones 1000 --db postgres".
 # Every option: $(PY) bench/live_load.py --help; figures and how to read them: docs/performance.md.
 BENCH_LIVE ?= --quick
 bench-live: $(STAMP)

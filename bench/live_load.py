@@ -106,7 +106,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--async-mode", choices=("eventlet", "gevent"), default="eventlet")
     p.add_argument("--workers", type=int, default=1, help="run.py processes (> 1: PostgreSQL + Redis queue)")
     p.add_argument("--base-workers", type=int, help="baseline processes (default: as --workers)")
-    p.add_argument("--quick", action="store_true", help="24 phones, short windows: a smoke run of a few seconds")
+    p.add_argument("--quick", action="store_true", help="24 phones, short windows: a smoke run of under a minute")
     p.add_argument("--window", type=float, help="notes: seconds over which the phones post (default 10)")
     p.add_argument("--timeout", type=float, help="overall limit in seconds (default 600; 150 with --quick)")
     p.add_argument("--postgres", default=os.environ.get("PAJA_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432"),
