@@ -20,19 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from flask_babel import force_locale
+from sqlalchemy import select
 
-from workshop.accounts import service as auth
 from workshop import create_app
-from workshop.exports import document as exports
-from workshop.polls import service as polls
+from workshop.accounts import service as auth
+from workshop.cli import upgrade_database
+from workshop.db import get_db
+from workshop.exports import document, writers
+from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.flipchart import voting  # noqa: E402
-from workshop.cli import upgrade_database  # noqa: E402
-from workshop.db import get_db  # noqa: E402
-from workshop.models import (  # noqa: E402
+from workshop.models import (
     BACKGROUNDS,
     Group,
     Note,
@@ -42,7 +40,9 @@ from workshop.models import (  # noqa: E402
     PollAnswer,
     Vote,
 )
-from workshop.sessions.service import SessionSpec, ThemeSpec, hash_token  # noqa: E402
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
+from workshop.sessions.service import SessionSpec, ThemeSpec, hash_token
 
 PARTICIPANTS = 500
 NOTES = 5000
@@ -103,7 +103,7 @@ def build(app, rng: random.Random) -> int:
         for round_, _groups in round_groups:
             for g in round_.groups:
                 g.voting = "open"
-            voting.close_voting(db, s, round_)
+            flipchart.close_voting(db, s, round_)
 
         for k in range(3):
             poll = polls.create_poll(db, s, "choice", f"Kysymys {k + 1}: mikä on tärkeintä?",
@@ -118,7 +118,8 @@ def build(app, rng: random.Random) -> int:
                     rng.choices(WORDS, k=8)), owner="Kunnan vapaa-aikatoimi", due="kevät 2027",
                     status=rng.choice(["not_started", "in_progress", "done"]))
                 item.updates = [PlanUpdate(session_id=s.id, status="not_started", by_facilitator=True),
-                                PlanUpdate(session_id=s.id, status=item.status, comment="Edistyy", by_facilitator=False)]
+                                PlanUpdate(session_id=s.id, status=item.status, comment="Edistyy",
+                                           by_facilitator=False)]
                 db.add(item)
         db.commit()
         return s.id
@@ -150,7 +151,7 @@ def main() -> int:
             print(", ".join(f"{n:,} {name}" for name, n in counts.items()))
             print(f"Times are medians of {REPEATS} runs; each format = load the session + write the file.")
             print()
-            load_s, data = timed(lambda: (db.expunge_all(), exports.load_session(db, session_id))[1])
+            load_s, data = timed(lambda: (db.expunge_all(), document.load_session(db, session_id))[1])
             base_s, base = timed(lambda: json.dumps(data).encode())
             print(f"{'':22}{'time':>10}{'size':>12}{'time / baseline':>18}")
             print(f"{'load_session':22}{load_s * 1000:>8.0f} ms{'':>12}{load_s / base_s:>17.1f}x")
@@ -159,7 +160,7 @@ def main() -> int:
             for fmt in ("json", "csv", "xlsx", "html"):
                 def run(fmt=fmt):
                     db.expunge_all()  # no help from objects a previous run left in the session
-                    return exports.render(exports.load_session(db, session_id), fmt)
+                    return writers.render(document.load_session(db, session_id), fmt)
                 seconds, body = timed(run)
                 slowest = max(slowest, seconds)
                 print(f"{fmt:22}{seconds * 1000:>8.0f} ms{len(body) / 1e6:>9.2f} MB{seconds / base_s:>17.1f}x")

@@ -169,7 +169,7 @@ class Server:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL,
-                                         preexec_fn=_die_with_parent)  # noqa: PLW1509 - one prctl call
+                                         preexec_fn=_die_with_parent)  # one prctl call: safe beside threads
 
     async def ready(self, http: aiohttp.ClientSession, timeout: float = 60.0) -> None:
         deadline = clock() + timeout
@@ -828,7 +828,8 @@ class Run:
             "server CPU s (notes)": cpu, "CPU ms per note": cpu * 1000 / max(1, len(phones)),
             "RSS MB": self.target.rss_kb() / 1024,
         })
-        r.p95_ms, r.per_unit, r.lost, r.failed = lat["p95"], cpu * 1000 / max(1, len(phones)), lost, r.failed + failed_acks
+        r.p95_ms, r.per_unit, r.lost = lat["p95"], cpu * 1000 / max(1, len(phones)), lost
+        r.failed += failed_acks
 
     def _awaited(self, expected, clients) -> bool:
         """Is a delivery still missing that can still come (its recipient is connected)?"""
@@ -868,7 +869,8 @@ class Run:
             "reconnect storm: failed": failed2, "RSS MB (after connect)": rss / 1024,
         })
         r = self.result
-        r.p95_ms, r.per_unit, r.lost, r.failed = first["p95"], cpu * 1000 / max(1, n), failed + failed2, failed + failed2
+        r.p95_ms, r.per_unit = first["p95"], cpu * 1000 / max(1, n)
+        r.lost = r.failed = failed + failed2
         r.extra = {"reconnect_p95_ms": second["p95"], "reconnect_s": wall2}
 
     # broadcast --------------------------------------------------------------------------------
@@ -1080,13 +1082,13 @@ def main(argv=None) -> int:
         print(f"live_load: gave up after the overall timeout of {args.timeout:.0f} s", file=sys.stderr)
     except asyncio.CancelledError:
         print("live_load: interrupted", file=sys.stderr)
-    except Exception as exc:  # noqa: BLE001 - reported, then everything is cleaned up
+    except Exception as exc:  # reported, then everything is cleaned up
         print(f"live_load: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     finally:
         for fn in cleanup:
             try:
                 fn()
-            except Exception as exc:  # noqa: BLE001 - the rest must still be cleaned
+            except Exception as exc:  # the rest must still be cleaned
                 print(f"live_load: cleanup {getattr(fn, '__qualname__', fn)}: {exc}", file=sys.stderr)
         with contextlib.suppress(Exception):
             loop.run_until_complete(loop.shutdown_asyncgens())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop.grouping.mixing import Person, Score, group_sizes, mix, random_groups, score  # noqa: E402
+from workshop.grouping.mixing import Person, Score, group_sizes, mix, random_groups, score
 
 GROUP_SIZE = 6
 ROUNDS = 3
@@ -157,7 +157,7 @@ def timed_rounds(people: list[Person]) -> tuple[list[list[list[int]]], list[Scor
     for _ in range(TIMING_REPEATS):
         times: list[float] = []
 
-        def grouper(people: list[Person], history: list[list[list[int]]]) -> list[list[int]]:
+        def grouper(people: list[Person], history: list[list[list[int]]], times=times) -> list[list[int]]:
             start = time.perf_counter()
             groups = mix(people, group_size=GROUP_SIZE, earlier_rounds=history, seed=len(history))
             times.append((time.perf_counter() - start) * 1000)

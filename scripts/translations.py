@@ -4,7 +4,7 @@
     .venv/bin/python scripts/translations.py                  # extract, update fi/sv/en, compile, report
     .venv/bin/python scripts/translations.py --missing new.json   # ...and write the untranslated msgids to new.json
     .venv/bin/python scripts/translations.py --fill new.json      # ...after filling msgstrs in from new.json
-    .venv/bin/python scripts/translations.py --check              # change nothing; exit 1 if anything is stale or missing
+    .venv/bin/python scripts/translations.py --check              # change nothing; exit 1 if stale or missing
 
 The translations live in workshop/translations/<lang>/LC_MESSAGES/messages.po; this script never
 throws an existing msgstr away (unless --force is given together with --fill).  A fill file is JSON:
@@ -27,7 +27,7 @@ import json
 import re
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -195,7 +195,7 @@ def update_language(lang: str, template: Catalog, fills: dict, force: bool,
     data = po_bytes(catalog)
     changed = data != before
     if changed:
-        catalog.revision_date = datetime.now(timezone.utc)
+        catalog.revision_date = datetime.now(UTC)
         data = po_bytes(catalog)
     if changed:
         write_if_changed(path, data, dry_run)

@@ -24,18 +24,18 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from sqlalchemy import text
 
-from workshop.extensions import socketio
-from workshop.accounts import service as auth
 from workshop import create_app
-from workshop.flipchart import notes
-from workshop.plans import service as plans
-from workshop.polls import service as polls
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
+from workshop.accounts import service as auth
 from workshop.cli import upgrade_database
 from workshop.db import get_db
-from workshop.models import Participant
+from workshop.extensions import socketio
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds
 from workshop.grouping.service import RoundSettings
+from workshop.models import Participant
+from workshop.plans import service as plans
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData, SessionSpec, ThemeSpec
 
 from .helpers import PASSWORD, csrf_token
@@ -152,12 +152,12 @@ def _populate(app) -> World:
         def person(label):
             return db.get(Participant, w.pid(label))
 
-        w.notes["own"] = notes.add_note(db, a, person("p1"), "client-own-0001", TEXTS["own"])[0].id
-        w.notes["mate"] = notes.add_note(db, a, person("p2"), "client-mate-001", TEXTS["mate"])[0].id
-        hidden = notes.add_note(db, a, person("p2"), "client-hide-001", TEXTS["hidden"])[0]
-        notes.set_hidden(db, a, hidden, True)
+        w.notes["own"] = flipchart.add_note(db, a, person("p1"), "client-own-0001", TEXTS["own"])[0].id
+        w.notes["mate"] = flipchart.add_note(db, a, person("p2"), "client-mate-001", TEXTS["mate"])[0].id
+        hidden = flipchart.add_note(db, a, person("p2"), "client-hide-001", TEXTS["hidden"])[0]
+        flipchart.set_hidden(db, a, hidden, True)
         w.notes["hidden"] = hidden.id
-        w.notes["g2"] = notes.add_note(db, a, person("p4"), "client-g2-00001", TEXTS["g2"])[0].id
+        w.notes["g2"] = flipchart.add_note(db, a, person("p4"), "client-g2-00001", TEXTS["g2"])[0].id
 
         words = polls.create_poll(db, a, "words", "A-WORDS question?")
         polls.open_poll(db, a, words)
@@ -180,7 +180,7 @@ def _populate(app) -> World:
         rb = rounds.create_round(db, b, RoundSettings("manual", group_count=1))
         rounds.publish_round(db, b, rb)
         sessions.set_phase(db, b, "groupwork")
-        w.notes["b"] = notes.add_note(db, b, db.get(Participant, w.people_b["q1"][0]), "client-b-000001",
+        w.notes["b"] = flipchart.add_note(db, b, db.get(Participant, w.people_b["q1"][0]), "client-b-000001",
                                       TEXTS["b"])[0].id
         poll_b = polls.create_poll(db, b, "choice", "B-POLL-SECRET?", ["Yksi", "Kaksi"])
         polls.open_poll(db, b, poll_b)
@@ -212,8 +212,8 @@ def _populate_outreach(db, w: World) -> None:
     voting open) in A; the same kind of rows in B."""
     from workshop.campaigns import service as campaigns
     from workshop.feedback import service as feedback
-    from workshop.registration import service as registrations
     from workshop.models import Session
+    from workshop.registration import service as registrations
     from workshop.registration.service import RegistrationData
     o = w.outreach
     for key, sid, name, nominee in (("a", w.sid_a, "Reeta_r1", "Hyvä Naapuri"),
@@ -227,8 +227,9 @@ def _populate_outreach(db, w: World) -> None:
         car = campaigns.report_carpool(db, s, f"Kimppa {key}", 3, 40, "320")
         nomination = campaigns.nominate(db, s, nominee, "Toi järjestöt ja kunnan yhteen.", "320")
         campaigns.set_voting(db, s, True)
-        o[key] = {"reg_token": s.registration_token, "reg_secret": secret, "reg_id": reg.id, "reg_code": reg.code,
-                  "feedback_token": s.feedback_token, "campaign_token": s.campaign_token, "car": car.id,
+        o[key] = {"reg_token": registrations.settings_of(s).token, "reg_secret": secret, "reg_id": reg.id,
+                  "reg_code": reg.code, "feedback_token": feedback.settings_of(s).token,
+                  "campaign_token": campaigns.settings_of(s).token, "car": car.id,
                   "nomination": nomination.id}
 
 

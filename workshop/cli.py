@@ -19,13 +19,36 @@ def alembic_config():
     return cfg
 
 
-def upgrade_database() -> None:
+def upgrade_database(revision: str = "head") -> None:
     """Bring the database schema to the newest migration (run at every start)."""
     from alembic import command
+    _migrate(command.upgrade, revision)
+
+
+def downgrade_database(revision: str) -> None:
+    from alembic import command
+    _migrate(command.downgrade, revision)
+
+
+def _migrate(step, revision: str) -> None:
+    """Run migrations on one connection. On SQLite its foreign keys are off meanwhile: a batch
+    migration copies a table and drops the old one, and dropping `session` with them on would
+    cascade-delete every row that refers to a workshop."""
     cfg = alembic_config()
-    with engine().begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            conn.commit()
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 @paja.command("upgrade-db")
@@ -77,13 +100,13 @@ def demo_command():
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def purge_command(months, dry_run):
     """Delete workshops (and all their data) older than N months."""
-    from workshop.results.routes import delete_session, old_sessions
+    from workshop.results import service as results
     db = get_db()
-    old = old_sessions(db, months)
+    old = results.old_sessions(db, months)
     for s in old:
         click.echo(f"{'would delete' if dry_run else 'deleting'} {s.id}: {s.title}")
-        if not dry_run:
-            delete_session(db, s)
+    if not dry_run:
+        results.purge(db, old)
     click.echo(f"{len(old)} workshop(s) {'found' if dry_run else 'deleted'}.")
 
 
@@ -98,9 +121,9 @@ def export_command(session_id, fmt, municipality, lang, output):
     """Export a workshop for the organiser (README: "JSON export format")."""
     from flask_babel import force_locale
 
-    from workshop.exports import document as exports
+    from workshop.exports import document, writers
     try:
-        data = exports.load_session(get_db(), session_id)
+        data = document.load_session(get_db(), session_id)
     except LookupError:
         raise click.ClickException(f"no workshop {session_id}") from None
     if municipality:
@@ -109,13 +132,13 @@ def export_command(session_id, fmt, municipality, lang, output):
         if municipality not in data["session"]["municipalities"] + ["other"]:
             raise click.BadParameter(f"not a municipality of this workshop: {municipality}",
                                      param_hint="--municipality")
-        data = exports.for_municipality(data, municipality)
+        data = document.for_municipality(data, municipality)
     with force_locale(lang):
-        body = exports.render(data, fmt)
+        body = writers.render(data, fmt)
     if output == "-":
         click.get_binary_stream("stdout").write(body)
         return
-    output = output or exports.filename(data, fmt)
+    output = output or writers.filename(data, fmt)
     with open(output, "wb") as fh:
         fh.write(body)
     click.echo(f"Wrote {output} ({len(body):,} bytes).")
@@ -128,7 +151,7 @@ def import_command(file, email):
     """Import a workshop from a JSON export (new ids, join code and projector link)."""
     from sqlalchemy import select
 
-    from workshop.exports import document as exports
+    from workshop.exports import importer
     from workshop.models import Facilitator
     upgrade_database()
     db = get_db()
@@ -143,8 +166,8 @@ def import_command(file, email):
                                    else "create a facilitator first (flask paja create-facilitator)")
         owner = owners[0]
     try:
-        session = exports.import_session(db, exports.parse_document(file.read()), owner)
-    except exports.SessionImportError as exc:
+        session = importer.import_session(db, importer.parse_document(file.read()), owner)
+    except importer.SessionImportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Imported workshop {session.id}: {session.title} (owner {owner.email}).")
 

@@ -62,8 +62,6 @@ class Session(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False)
-    presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview
     # Countdown: running → ends at timer_ends_at; paused → timer_remaining seconds left.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None] = mapped_column(Integer)
@@ -71,21 +69,6 @@ class Session(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # the room takes no new participants
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit
-    # Secret of the shareable read-only results page; NULL = not shared (or revoked).
-    results_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # Before and after the evening (registrations.py, feedback.py, campaigns.py). A NULL token means
-    # that public page is not open; closing times are local wall-clock times like starts_at.
-    registration_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
-    registration_capacity: Mapped[int | None] = mapped_column(Integer)
-    feedback_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    feedback_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
-    feedback_questions: Mapped[dict | None] = mapped_column(JSON)
-    campaign_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    carpool_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    good_deed_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    good_deed_voting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    screen_panel: Mapped[str | None] = mapped_column(String(20))  # extra projector panel, see SCREEN_PANELS
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="sessions")
     municipalities: Mapped[list["SessionMunicipality"]] = relationship(

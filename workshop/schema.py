@@ -7,6 +7,7 @@ from __future__ import annotations
 from workshop import models
 from workshop.campaigns import models as campaign_models  # noqa: F401
 from workshop.feedback import models as feedback_models  # noqa: F401
+from workshop.flipchart import models as flipchart_models  # noqa: F401
 from workshop.registration import models as registration_models  # noqa: F401
 from workshop.results import models as results_models  # noqa: F401
 from workshop.timer import models as timer_models  # noqa: F401

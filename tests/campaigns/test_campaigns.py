@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from workshop.extensions import socketio
 from workshop.campaigns import service as campaigns
 from workshop.campaigns.service import CampaignError
 from workshop.db import get_db
+from workshop.extensions import socketio
 from workshop.models import Carpool, Nomination, Session
 
 from tests.helpers import (
@@ -66,7 +66,7 @@ def test_a_nomination_needs_nominee_and_deed(app, workshop, client):
         with pytest.raises(CampaignError, match=error):
             with_session(app, workshop, lambda db, s, n=nominee, d=deed: campaigns.nominate(db, s, n, d))
     with app.app_context():
-        token = get_db().get(Session, workshop.id).campaign_token
+        token = campaigns.settings_of(get_db().get(Session, workshop.id)).token
     visitor = app.test_client()
     page = visitor.get(f"/campaign/{token}").get_data(as_text=True)
     missing = visitor.post(f"/campaign/{token}/nominate", data={"nom-nominee": "Maija", "nom-deed": "",
@@ -102,3 +102,48 @@ def test_phones_vote_and_the_facilitator_picks(app, workshop, client):
     assert nominations[0]["nominee"] == "Maija" and nominations[0]["picked"]
     client.post(f"/f/sessions/{s.id}/screen-panel", data={"panel": "good_deed", "csrf_token": csrf_token(page)})
     assert [e["args"][0]["panel"] for e in screen.get_received() if e["name"] == "screen_panel"] == ["good_deed"]
+
+
+def received(sio) -> list[str]:
+    return [e["name"] for e in sio.get_received()]
+
+
+def test_each_change_reaches_its_rooms_once_whoever_makes_it(app, workshop, client):
+    """The services publish; campaigns/events.py decides the rooms. A change made outside any page
+    (as the CLI or a test would) reaches the same rooms as one made by a form, once."""
+    s = workshop
+    _p, token = gen_participant(app, s)
+    c = app.test_client()
+    c.set_cookie(f"paja_p{s.id}", token)
+    phone = socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c)
+    screen = socketio.test_client(app, auth={"role": "screen", "token": s.screen_token})
+    fac = socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)
+    for sio in (phone, screen, fac):
+        sio.get_received()
+    car = with_session(app, s, lambda db, session: campaigns.report_carpool(db, session, "Kimppa", 3, 50).id)
+    assert (received(phone), received(screen), received(fac)) == ([], ["leaderboard"], ["leaderboard"])
+    page = client.get(f"/f/sessions/{s.id}/campaigns").get_data(as_text=True)
+    client.post(f"/f/sessions/{s.id}/campaigns/delete-carpool", data={"id": str(car), "csrf_token": csrf_token(page)})
+    assert (received(phone), received(screen), received(fac)) == ([], ["leaderboard"], ["leaderboard"])
+    with_session(app, s, lambda db, session: campaigns.nominate(db, session, "Maija", "Tapahtumakalenteri"))
+    assert (received(phone), received(screen), received(fac)) == (["good_deed"], ["nominations"], ["nominations"])
+    client.post(f"/f/sessions/{s.id}/campaigns/open-voting", data={"csrf_token": csrf_token(page)})
+    assert received(phone) == ["good_deed"] and received(screen) == received(fac) == ["nominations"]
+    with_session(app, s, lambda db, session: campaigns.set_screen_panel(db, session, "good_deed"))
+    assert (received(phone), received(screen), received(fac)) == ([], ["screen_panel"], [])
+    client.post(f"/f/sessions/{s.id}/campaigns/pick", data={"id": "99999999999", "csrf_token": csrf_token(page)})
+    assert (received(phone), received(screen), received(fac)) == ([], [], [])  # refused: nothing changed
+
+
+def test_the_settings_live_in_their_own_row(app, workshop):
+    with app.app_context():
+        db = get_db()
+        s = db.get(Session, workshop.id)
+        settings = campaigns.settings_of(s)
+        assert settings is s.campaign_settings and settings.carpool_enabled and settings.token
+        campaigns.configure(db, s, carpool=False, good_deed=False)
+        assert campaigns.settings_of(s).token is None and not campaigns.settings_of(s).good_deed_voting
+        fresh = gen_session(app, gen_facilitator(app, email="toinen@example.fi").id)
+        other = db.get(Session, fresh.id)
+        assert other.campaign_settings is None and campaigns.settings_of(other).screen_panel is None
+        assert campaigns.session_by_token(db, "") is None

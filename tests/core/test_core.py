@@ -1,7 +1,7 @@
 """The shared core: one text policy, one integer parser, aware time from the database."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -50,6 +50,6 @@ def test_text_is_normalised_trimmed_and_bounded():
 
 def test_aware_time_is_utc():
     naive = datetime(2026, 12, 3, 17, 30)
-    assert aware(naive) == naive.replace(tzinfo=timezone.utc)
+    assert aware(naive) == naive.replace(tzinfo=UTC)
     helsinki = datetime(2026, 12, 3, 19, 30, tzinfo=timezone(timedelta(hours=2)))
     assert aware(helsinki).utcoffset() == timedelta(0) and aware(helsinki) == helsinki

@@ -16,16 +16,15 @@ import pytest
 from sqlalchemy import func, select
 
 from workshop import create_app
-from workshop.exports import document as exports
-from workshop.flipchart import notes
-from workshop.plans import service as plans
-from workshop.polls import service as polls
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.flipchart import voting
 from workshop.cli import upgrade_database
 from workshop.db import get_db
+from workshop.exports import document, importer
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds
 from workshop.models import Group, Note, Participant, Session, Vote
+from workshop.plans import service as plans
+from workshop.polls import service as polls
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
 from tests.helpers import AuthActions, gen_facilitator, gen_session
@@ -55,22 +54,22 @@ def build_evening(app, facilitator_id) -> int:
         g1, g2 = round_.groups
         a, b = (db.get(Participant, m.participant_id) for m in g1.members[:2])
         c = db.get(Participant, g2.members[0].participant_id)
-        kalenteri = notes.add_note(db, s, a, "client-0001", "Yhteinen tapahtumakalenteri")[0]
-        evil = notes.add_note(db, s, a, "client-0002", XSS)[0]
-        formula = notes.add_note(db, s, b, "client-0003", FORMULA)[0]
-        duplicate = notes.add_note(db, s, b, "client-0004", "yhteinen kalenteri")[0]
-        rude = notes.add_note(db, s, b, "client-0005", "Asiaton kommentti")[0]
-        edited = notes.add_note(db, s, c, "client-0006", "Kylätalot käyttöön\nmyös iltaisin")[0]
-        notes.set_hidden(db, s, rude, True)
-        notes.merge(db, s, duplicate, kalenteri)
-        notes.moderate_text(db, s, edited, "Kylätalot käyttöön myös iltaisin")
-        voting.open_voting(db, s, round_)
+        kalenteri = flipchart.add_note(db, s, a, "client-0001", "Yhteinen tapahtumakalenteri")[0]
+        evil = flipchart.add_note(db, s, a, "client-0002", XSS)[0]
+        formula = flipchart.add_note(db, s, b, "client-0003", FORMULA)[0]
+        duplicate = flipchart.add_note(db, s, b, "client-0004", "yhteinen kalenteri")[0]
+        rude = flipchart.add_note(db, s, b, "client-0005", "Asiaton kommentti")[0]
+        edited = flipchart.add_note(db, s, c, "client-0006", "Kylätalot käyttöön\nmyös iltaisin")[0]
+        flipchart.set_hidden(db, s, rude, True)
+        flipchart.merge(db, s, duplicate, kalenteri)
+        flipchart.moderate_text(db, s, edited, "Kylätalot käyttöön myös iltaisin")
+        flipchart.open_voting(db, s, round_)
         for voter in (a, b):
-            voting.cast_vote(db, s, voter, kalenteri.id, True)
-            voting.cast_vote(db, s, voter, evil.id, True)
-        voting.cast_vote(db, s, a, formula.id, True)
-        voting.cast_vote(db, s, c, edited.id, True)
-        voting.close_voting(db, s, round_)
+            flipchart.cast_vote(db, s, voter, kalenteri.id, True)
+            flipchart.cast_vote(db, s, voter, evil.id, True)
+        flipchart.cast_vote(db, s, a, formula.id, True)
+        flipchart.cast_vote(db, s, c, edited.id, True)
+        flipchart.close_voting(db, s, round_)
 
         choice = polls.create_poll(db, s, "choice", "Mikä on tärkeintä?", ["Nuoret", "Ikäihmiset", FORMULA])
         polls.open_poll(db, s, choice)
@@ -142,9 +141,9 @@ def test_json_export_imports_into_an_empty_database_and_exports_identically(app,
     owner = gen_facilitator(other, email="toinen@example.fi")
     with other.app_context():
         db = get_db()
-        imported = exports.import_session(db, exports.parse_document(first.data), owner)
+        imported = importer.import_session(db, importer.parse_document(first.data), owner)
         assert imported.join_code is not None and imported.join_code.isdigit()
-        again = exports.to_json(exports.load_session(db, imported.id))
+        again = document.to_json(document.load_session(db, imported.id))
         assert db.scalar(select(func.count(Vote.id))) == 6
     assert again == first.data
 
@@ -153,16 +152,40 @@ def test_import_refuses_what_is_not_a_paja_export(app, evening):
     fac = gen_facilitator(app, email="kolmas@example.fi")
     with app.app_context():
         db = get_db()
-        data = exports.load_session(db, evening)
+        data = document.load_session(db, evening)
         for bad in (b"not json", b'{"schema": "other"}', json.dumps({**data, "version": 99}).encode(),
-                    json.dumps(exports.for_municipality(data, "320")).encode()):
-            with pytest.raises(exports.SessionImportError):
-                exports.import_session(db, exports.parse_document(bad), fac)
+                    json.dumps(document.for_municipality(data, "320")).encode()):
+            with pytest.raises(importer.SessionImportError):
+                importer.import_session(db, importer.parse_document(bad), fac)
         broken = json.loads(json.dumps(data))
         broken["rounds"][0]["groups"][0]["notes"][0]["votes"] = [999]
-        with pytest.raises(exports.SessionImportError):
-            exports.import_session(db, broken, fac)
+        with pytest.raises(importer.SessionImportError):
+            importer.import_session(db, broken, fac)
         assert db.scalar(select(func.count(Session.id))) == 1  # nothing half-imported
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda d: d["session"].update(phase="party"), "unknown phase: 'party' (at session.phase)"),
+    (lambda d: d["participants"][0].update(absent="yes"), "(at participants[0].absent)"),
+    (lambda d: d["participants"][0].update(joined_at="yesterday"), "(at participants[0].joined_at)"),
+    (lambda d: d["session"].update(title="x" * 201), "at most 200 characters (at session.title)"),
+    (lambda d: d["session"].update(starts_at="2026-12-01T17:30:00+02:00"), "wall-clock time without a time zone"),
+    (lambda d: d["rounds"][0]["groups"][0].update(question={"theme": 5, "question": 0}),
+     "no question 0 in theme 5 (at rounds[0].groups[0].question)"),
+    (lambda d: d["plan"][0].update(source_note=99), "unknown note 99 (at plan[0].source_note)"),
+    (lambda d: d["polls"][0]["answers"][0].update(participant=42), "unknown participant 42 (at polls[0].answers)"),
+    (lambda d: d.pop("rounds"), "Field required (at rounds)"),
+])
+def test_import_says_what_is_wrong_and_where(app, evening, change, says):
+    fac = gen_facilitator(app, email="neljas@example.fi")
+    with app.app_context():
+        db = get_db()
+        data = json.loads(document.to_json(document.load_session(db, evening)))
+        change(data)
+        with pytest.raises(importer.SessionImportError) as refused:
+            importer.import_session(db, importer.parse_document(json.dumps(data)), fac)
+        assert str(refused.value).startswith("damaged export: ") and says in str(refused.value)
+        assert db.scalar(select(func.count(Session.id))) == 1
 
 
 # --- CSV and XLSX --------------------------------------------------------------------------------
@@ -222,6 +245,39 @@ def test_xlsx_has_the_same_tables_as_real_sheets(client, evening):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+
+
+def test_exports_count_polls_with_the_projectors_tally(app, client, evening):
+    """One tally: the spreadsheets and the report show exactly what polls.results shows live."""
+    with app.app_context():
+        db = get_db()
+        live = [polls.results(db, p) for p in polls.polls_of(db, db.get(Session, evening))]
+    rows = as_dicts(csv_files(client.get(f"/f/sessions/{evening}/export.csv").data)["poll_results.csv"])
+    exported = [[(r["Vaihtoehto tai sana"], int(r["Määrä"])) for r in rows if r["Kyselyn numero"] == str(n)]
+                for n in (1, 2)]
+    assert exported[0] == [(exports_text(o["text"]), o["count"]) for o in live[0]["options"]]
+    assert exported[1] == [(w["word"], w["count"]) for w in live[1]["words"]]
+    summary = as_dicts(csv_files(client.get(f"/f/sessions/{evening}/export.csv").data)["polls.csv"])
+    assert [(int(p["Vastanneita"]), int(p["Vastauksia"])) for p in summary] == [
+        (r["people"], r["total"]) for r in live]
+
+
+def exports_text(text: str) -> str:
+    return "'" + text if text.startswith("=") else text
+
+
+@pytest.mark.parametrize("lang, date, share", [
+    ("fi", "1.12.2026 klo 17.30", "(33 %)"),
+    ("sv", "1 dec. 2026 kl. 17:30", "(33 %)"),
+    ("en", "Dec 1, 2026 at 5:30", "(33%)"),
+])
+def test_report_writes_dates_and_numbers_in_the_readers_language(client, evening, lang, date, share):
+    client.set_cookie("paja_lang", lang)
+    html = client.get(f"/f/sessions/{evening}/report").get_data(as_text=True)
+    assert f"<dd>{date}" in html
+    assert share.replace(" ", "\u00a0") in html  # the locale's own space before the percent sign
+    rows = as_dicts(csv_files(client.get(f"/f/sessions/{evening}/export.csv").data)["workshop.csv"])
+    assert re.fullmatch(r"01\.12\.2026 17\.30", rows[1][list(rows[1])[1]])  # the file format stays fixed
 
 
 # --- privacy ---------------------------------------------------------------------------------------
@@ -336,7 +392,7 @@ def test_cli_exports_and_imports(app, runner, evening, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Imported workshop 1: Itä-Lapin paja" in result.output
     with other.app_context():
-        assert exports.to_json(exports.load_session(get_db(), 1)) == path.read_bytes()
+        assert document.to_json(document.load_session(get_db(), 1)) == path.read_bytes()
         assert get_db().scalar(select(func.count(Note.id))) == 6
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "something else"}')
@@ -357,7 +413,7 @@ def test_load_session_takes_a_fixed_number_of_queries(app, evening):
         engine = get_db().get_bind()
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            exports.load_session(get_db(), evening)
+            document.load_session(get_db(), evening)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return seen

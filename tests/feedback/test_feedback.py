@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select
 
+from workshop.db import engine, get_db
 from workshop.extensions import socketio
 from workshop.feedback import service as feedback
-from workshop.db import engine, get_db
 from workshop.feedback.service import FeedbackError
 from workshop.models import FeedbackAnswer, Participant, Session
 
@@ -87,11 +87,12 @@ def test_feedback_link_works_after_the_event_until_it_closes(app, workshop, clie
     with app.app_context():
         db = get_db()
         session = feedback.share_link(db, db.get(Session, s.id), True)
-        token = session.feedback_token
+        token = feedback.settings_of(session).token
         closes = datetime(2026, 12, 8, 16, 0)
         feedback.configure(db, session, {"overall": True, "most_useful": True, "should_change": False,
                                          "come_again": True}, {"overall": "Miten meni?"}, "Mitä muuta?", closes)
-        assert feedback.submit(db, session, {"overall": "3", "extra": "Kiitos"}, now=closes - timedelta(hours=1)).via_link
+        early = closes - timedelta(hours=1)
+        assert feedback.submit(db, session, {"overall": "3", "extra": "Kiitos"}, now=early).via_link
         with pytest.raises(FeedbackError, match="not_open"):
             feedback.submit(db, session, {"overall": "3"}, now=closes)
     visitor = app.test_client()
@@ -99,7 +100,7 @@ def test_feedback_link_works_after_the_event_until_it_closes(app, workshop, clie
     def closes_at(value):
         with app.app_context():
             db = get_db()
-            db.get(Session, s.id).feedback_closes_at = value
+            feedback.editable_settings(db.get(Session, s.id)).closes_at = value
             db.commit()
 
     closes_at(datetime(2020, 1, 1))
@@ -123,3 +124,21 @@ def test_bad_answers_are_refused(app, workshop, raw, error):
         with pytest.raises(FeedbackError, match=error):
             feedback.clean_answer(db.get(Session, workshop.id), raw)
         assert db.scalar(select(FeedbackAnswer.id)) is None
+
+
+def test_an_answer_by_the_link_reaches_projector_and_facilitator_but_no_phone(app, workshop, client):
+    s = workshop
+    _p, token = gen_participant(app, s)
+    c = phone(app, s, token)
+    sockets = {
+        "phone": socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c),
+        "screen": socketio.test_client(app, auth={"role": "screen", "token": s.screen_token}),
+        "fac": socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)}
+    with app.app_context():
+        db = get_db()
+        session = feedback.share_link(db, db.get(Session, s.id), True)
+        for sio in sockets.values():
+            sio.get_received()  # sharing the link changed nothing anyone sees live
+        feedback.submit(db, session, {"overall": "4"})
+    events = {who: [(e["name"], e["args"][0]["count"]) for e in sio.get_received()] for who, sio in sockets.items()}
+    assert events == {"phone": [], "screen": [("feedback", 1)], "fac": [("feedback", 1)]}

@@ -18,19 +18,17 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from workshop import create_app
-from workshop.flipchart import notes
-from workshop.flipchart import presentation
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
-from workshop.flipchart import voting
 from workshop.db import get_db
 from workshop.demo import create_demo
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds
 from workshop.models import Note, Participant
+from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
 from tests.browser import LAPTOP, PHONE, PROJECTOR, Browsing
-from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 from tests.grouping.test_browser_groups import assert_focus_visible, tab_to
+from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -482,7 +480,7 @@ def seed_groupwork(direct, session_id: int, groups: int, extra_people: int, with
             for i in range(2 + 2 * g.number):
                 writer = db.get(Participant, g.members[i % len(g.members)].participant_id)
                 text = LONG[:270] if i % 4 == 1 else f"Ryhmän {g.number} ajatus {i + 1}: yhteinen kalenteri"
-                notes.add_note(db, s, writer, f"seed-{g.number}-{i}-xxxxxx", text)
+                flipchart.add_note(db, s, writer, f"seed-{g.number}-{i}-xxxxxx", text)
 
 
 def seed_votes_and_present(direct, session_id: int, *actions: str) -> None:
@@ -492,15 +490,15 @@ def seed_votes_and_present(direct, session_id: int, *actions: str) -> None:
         s = db.get(sessions.Session, session_id)
         round_ = rounds.current_round(db, s)
         if round_.groups[0].voting == "not_started":
-            voting.open_voting(db, s, round_)
+            flipchart.open_voting(db, s, round_)
             for g in round_.groups:
-                ids = [n.id for n in notes.visible_notes(db, g)]
+                ids = [n.id for n in flipchart.visible_notes(db, g)]
                 for k, m in enumerate(g.members):
                     for note_id in ids[k:k + 3]:
-                        voting.cast_vote(db, s, db.get(Participant, m.participant_id), note_id, True)
-            voting.close_voting(db, s, round_)
+                        flipchart.cast_vote(db, s, db.get(Participant, m.participant_id), note_id, True)
+            flipchart.close_voting(db, s, round_)
         for action in actions:
-            presentation.step(db, s, round_, action)
+            flipchart.step_presentation(db, s, round_, action)
 
 
 def boxes_inside_viewport(page, selector: str) -> list[str]:

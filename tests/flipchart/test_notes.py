@@ -4,55 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workshop.extensions import socketio
 from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.flipchart.service import top_three
 from workshop.models import Group, Note, Participant, Vote
-from workshop.flipchart.voting import top_three
 
-from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
-
-MUNIS = ("320", "583", "732", "742")
-
-
-@pytest.fixture
-def evening(app, client):
-    """8 people in 2 published groups of 4, in group work; the facilitator logged in."""
-    fac = gen_facilitator(app)
-    s = gen_session(app, fac.id, municipalities=MUNIS)
-    tokens = {}
-    for i, muni in enumerate(MUNIS * 2):
-        p, token = gen_participant(app, s, municipality=muni, first_name=f"P{i}")
-        tokens[p.id] = token
-    AuthActions(client).login()
-    post_form(client, f"/f/sessions/{s.id}/rounds", {"strategy": "mixed", "size_mode": "count", "size": "2"})
-    fac_action(client, s, "rounds/1/publish")
-    set_phase(client, s, "groupwork")
-    with app.app_context():
-        db = get_db()
-        groups = {g.number: [m.participant_id for m in g.members]
-                  for g in db.scalars(select(Group).order_by(Group.number))}
-    return s, tokens, groups
-
-
-def fac_action(client, s, path, **data):
-    token = csrf_token(client.get(f"/f/sessions/{s.id}").get_data(as_text=True))
-    return client.post(f"/f/sessions/{s.id}/{path}", data={"csrf_token": token, **data})
-
-
-def set_phase(client, s, phase):
-    return fac_action(client, s, "phase", phase=phase)
-
-
-def phone(app, s, token):
-    c = app.test_client()
-    c.set_cookie(f"paja_p{s.id}", token)
-    sio = socketio.test_client(app, auth={"role": "participant", "session": s.id}, flask_test_client=c)
-    assert sio.is_connected()
-    return sio, c
-
-
-def received(sio, name):
-    return [e["args"][0] for e in sio.get_received() if e["name"] == name]
+from tests.flipchart.evening import fac_action, phone, received, set_phase, write_notes
+from tests.helpers import AuthActions, csrf_token, gen_facilitator
 
 
 def count(app, model, *where):
@@ -144,14 +102,6 @@ def test_notes_work_without_javascript(app, evening):
         c.post(f"/{s.join_code}/notes", data={"csrf_token": token, "client_id": client_id, "text": "Ilman JS:ää"})
     assert count(app, Note) == 1
     assert "Ilman JS:ää" in c.get(f"/{s.join_code}").get_data(as_text=True)
-
-
-def write_notes(app, s, tokens, members, texts):
-    ids = []
-    for i, text in enumerate(texts):
-        sio, _ = phone(app, s, tokens[members[i % len(members)]])
-        ids.append(sio.emit("note_add", {"client_id": f"note-{i:06d}", "text": text}, callback=True)["note"]["id"])
-    return ids
 
 
 def test_three_votes_toggle_and_top_three(app, client, evening):

@@ -4,11 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from workshop.extensions import socketio
-from workshop.db import get_db
-from workshop.models import PlanItem, PlanUpdate, Series, Session
-
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import PlanItem, PlanUpdate, Series, Session
 
 MUNIS = ("320", "583", "732")
 
@@ -151,3 +150,24 @@ def test_series_follow_up_shows_open_actions_of_the_right_municipality(app, clie
     sio_other, _ = phone(app, other, token_q)
     assert events(sio_other, "plan")[-1]["followups"] == []
     assert sio_other.emit("plan_followup", {"id": item_id, "status": "done"}, callback=True)["ok"] is False
+
+
+def test_a_plan_saved_through_the_form_and_through_socket_io_reaches_the_same_rooms(app, workshop, monkeypatch):
+    """One path: the service publishes, plans/events.py sends; the no-JS form emits nothing itself."""
+    _a, token_a = gen_participant(app, workshop, municipality="583")
+    _b, token_b = gen_participant(app, workshop, municipality="583")
+    live, _ = phone(app, workshop, token_a)
+    _sio, form_phone = phone(app, workshop, token_b)
+    page = form_phone.get(f"/{workshop.join_code}").get_data(as_text=True)
+    calls = []
+    monkeypatch.setattr(socketio, "emit", lambda event, _data=None, to=None, **_kw: calls.append((event, to)))
+    assert live.emit("plan_save", {"what": "Kylätalon avoimet ovet"}, callback=True)["ok"]
+    by_socket, calls[:] = list(calls), []
+    form_phone.post(f"/{workshop.join_code}/plan", data={"csrf_token": csrf_token(page), "what": "Talkoot"})
+    assert by_socket == calls == [("plan", f"m{workshop.id}:583"), ("plans", f"s{workshop.id}:screen"),
+                                  ("plans", f"s{workshop.id}:fac")]
+    item_id = items(app, what="Talkoot")[0].id
+    calls[:] = []
+    assert live.emit("plan_followup", {"id": item_id, "status": "done"}, callback=True)["ok"]
+    assert calls == by_socket
+    assert [i.status for i in items(app, what="Talkoot")] == ["done"]

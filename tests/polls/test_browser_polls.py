@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import PROJECTOR
-from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 from tests.grouping.test_browser_groups import join, log_in
+from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

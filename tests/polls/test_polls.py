@@ -7,13 +7,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from workshop.extensions import socketio
-from workshop.polls import lemmas
-from workshop.polls import service as polls
-from workshop.db import get_db
-from workshop.models import Participant, Poll, PollAnswer, Session
-from workshop.polls.service import PollError
-
 from tests.helpers import (
     AuthActions,
     csrf_token,
@@ -22,6 +15,12 @@ from tests.helpers import (
     gen_session,
     post_form,
 )
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Participant, Poll, PollAnswer, Session
+from workshop.polls import lemmas
+from workshop.polls import service as polls
+from workshop.polls.service import PollError
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -703,3 +702,61 @@ def test_projector_word_cloud_sizes_follow_frequency(app, room):
     assert '<li class="w5"><span class="word">nuori</span> <span class="word-count">3</span></li>' in html
     assert '<li class="w3"><span class="word">kirkko</span> <span class="word-count">2</span></li>' in html
     assert '<li class="w1"><span class="word">kylä</span> <span class="word-count">1</span></li>' in html
+
+
+# --- one path: the same tally, the same emits -----------------------------------------------------
+
+def test_one_tally_for_live_results_and_exports():
+    """Answers oldest first as (participant, choice, text): the limits hold even after a race."""
+    counted = polls.tally("choice", ["Nuoret", "Työ", "Palvelut"],
+                          [("a", 0, None), ("b", 2, None), ("a", 1, None), ("c", 9, None)])
+    assert (counted.people, counted.total) == (3, 2)  # c answered, but with no valid choice
+    assert [(o.index, o.text, o.count, o.percent) for o in counted.options] == [
+        (0, "Nuoret", 0, 0), (1, "Työ", 1, 50), (2, "Palvelut", 1, 50)]
+    words = polls.tally("words", [], [("a", None, w) for w in ("yksi", "kaksi", "kolme", "neljä")]
+                        + [("b", None, "kaksi"), ("b", None, "...")])
+    assert (words.people, words.total) == (2, 4)  # a's fourth answer and b's word-less one do not count
+    assert words.words[0] == polls.WordCount(polls.cloud_key("kaksi"), lemmas.phrase_lemma("kaksi"), 2)
+    assert sorted(w.count for w in words.words) == [1, 1, 2]
+    assert polls.tally("words", [], []).words == ()
+
+
+class EmitLog:
+    """Every socketio.emit as (event, room): what reached which room, payloads aside."""
+
+    def __init__(self, monkeypatch):
+        self.calls: list[tuple[str, str]] = []
+        monkeypatch.setattr(socketio, "emit", lambda event, _data=None, to=None, **_kw: self.calls.append((event, to)))
+
+    def take(self) -> list[tuple[str, str]]:
+        calls, self.calls = self.calls, []
+        return calls
+
+
+def test_an_answer_through_the_form_and_through_socket_io_reaches_the_same_rooms(app, room, monkeypatch):
+    s, tokens, people = room
+    poll_id = make_poll(app, s)
+    sio = phone(app, s, tokens[0])
+    c = phone_page(app, s, tokens[1])
+    token = csrf_token(c.get(f"/{s.join_code}").get_data(as_text=True))
+    log = EmitLog(monkeypatch)
+    assert sio.emit("poll_answer", {"poll": poll_id, "choice": 1}, callback=True)["ok"]
+    live = log.take()
+    assert c.post(f"/{s.join_code}/poll", data={"csrf_token": token, "poll": str(poll_id), "choice": "1"}
+                  ).status_code == 303
+    form = log.take()
+    assert live == [("poll", f"p{people[0]}"), ("poll_results", f"s{s.id}:screen"), ("poll_results", f"s{s.id}:fac")]
+    assert form == [(event, to.replace(f"p{people[0]}", f"p{people[1]}")) for event, to in live]
+
+
+def test_screen_and_facilitator_are_told_only_participants_answer(app, client, room):
+    s, _tokens, _people = room
+    poll_id = make_poll(app, s)
+    projector = screen(app, s)
+    AuthActions(client).login()
+    fac = socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)
+    for sio in (projector, fac):
+        assert sio.emit("poll_answer", {"poll": poll_id, "choice": 0}, callback=True) == {
+            "ok": False, "error": translated(app, "Only participants can answer polls.")}
+    phone_ack = phone(app, s, _tokens[0]).emit("poll_answer", ["not", "a", "dict"], callback=True)
+    assert phone_ack == {"ok": False, "error": translated(app, "That poll does not exist in this workshop.")}

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from workshop.extensions import socketio
-from workshop.registration import service as registrations
 from workshop.db import get_db
+from workshop.extensions import socketio
 from workshop.models import Participant, Registration, Session
+from workshop.registration import service as registrations
 from workshop.registration.service import RegistrationData, RegistrationError
 
 from tests.helpers import (
@@ -38,7 +38,7 @@ def open_registration(app, s, capacity=None, closes_at=None):
     with app.app_context():
         db = get_db()
         session = registrations.open_registration(db, db.get(Session, s.id), closes_at, capacity)
-        return session.registration_token
+        return registrations.settings_of(session).token
 
 
 def person(name="Aino Aaltonen", email="aino@example.fi", municipality="320", background="ngo", **more):
@@ -63,7 +63,8 @@ def form_data(**over):
 def register_via_form(app, token, **over):
     c = app.test_client()
     page = c.get(f"/register/{token}")
-    return c, c.post(f"/register/{token}", data={**form_data(**over), "csrf_token": csrf_token(page.get_data(as_text=True))})
+    token_field = csrf_token(page.get_data(as_text=True))
+    return c, c.post(f"/register/{token}", data={**form_data(**over), "csrf_token": token_field})
 
 
 def test_capacity_fills_then_waiting_list_and_a_cancellation_promotes(app, workshop):
@@ -138,7 +139,7 @@ def test_headcount_by_municipality_background_and_diet(app, workshop, client):
 
 def workshop_token(app, s):
     with app.app_context():
-        return get_db().get(Session, s.id).registration_token
+        return registrations.settings_of(get_db().get(Session, s.id)).token
 
 
 def test_cancel_link_cancels_only_its_own_registration(app, workshop):
@@ -281,7 +282,8 @@ def test_confirmation_email_when_smtp_is_configured(app, workshop, smtp_server):
     import email
     parsed = email.message_from_string(message["data"])
     body = parsed.get_payload(decode=True).decode()
-    assert "Ilmoittautuminen vahvistettu" in str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
+    subject = str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
+    assert "Ilmoittautuminen vahvistettu" in subject
     with app.app_context():
         code = get_db().scalar(select(Registration.code))
     assert code in body and response.headers["Location"] in body
@@ -292,3 +294,24 @@ def test_no_email_without_smtp_and_a_dead_server_does_not_break_registration(app
     assert register_via_form(app, token)[1].status_code == 302  # not configured: nothing sent, no error
     app.config.update(PAJA_SMTP_HOST="127.0.0.1", PAJA_SMTP_PORT="9", PAJA_MAIL_FROM="paja@example.fi")
     assert register_via_form(app, token, email="ville@example.fi", name="Ville")[1].status_code == 302
+
+
+def test_the_headcount_follows_every_change_on_the_organiser_page_only(app, workshop, client):
+    token = open_registration(app, workshop, capacity=1)
+    fac = socketio.test_client(app, auth={"role": "facilitator", "session": workshop.id}, flask_test_client=client)
+    screen = socketio.test_client(app, auth={"role": "screen", "token": workshop.screen_token})
+    fac.get_received(), screen.get_received()
+
+    def headcounts():
+        return [(e["args"][0]["confirmed"], e["args"][0]["waiting"]) for e in fac.get_received()
+                if e["name"] == "registrations"]
+
+    first = sign_up(app, workshop, person())[0]
+    sign_up(app, workshop, person("Ville", "ville@example.fi"))
+    assert headcounts() == [(1, 0), (1, 1)]
+    page = client.get(f"/f/sessions/{workshop.id}/registrations").get_data(as_text=True)
+    client.post(f"/f/sessions/{workshop.id}/registrations/{first}/cancel", data={"csrf_token": csrf_token(page)})
+    assert headcounts() == [(1, 0)]  # Ville got the place
+    client.post(f"/f/sessions/{workshop.id}/registrations/stop", data={"csrf_token": csrf_token(page)})
+    assert headcounts() == [(1, 0)] and client.get(f"/register/{token}").status_code == 404
+    assert not [e for e in screen.get_received() if e["name"] == "registrations"]

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from workshop.flipchart import notes
-from workshop.grouping import service as rounds
-from workshop.sessions import service as sessions
 from workshop.db import get_db
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds
 from workshop.models import Note, Participant, PlanItem, Session
+from workshop.sessions import service as sessions
 
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
 
@@ -51,7 +51,7 @@ def test_remove_names_keeps_notes(app, client):
         session = db.get(Session, s.id)
         rounds.publish_round(db, session, rounds.create_round(db, session, rounds.RoundSettings("mixed", group_count=1)))
         sessions.set_phase(db, session, "groupwork")
-        notes.add_note(db, session, db.get(Participant, p.id), "client-id-1", "Jää talteen")
+        flipchart.add_note(db, session, db.get(Participant, p.id), "client-id-1", "Jää talteen")
     AuthActions(client).login()
     fac_post(client, s, "results/remove-names")
     with app.app_context():

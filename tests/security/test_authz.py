@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workshop.extensions import socketio
-from workshop.exports import document as exports
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import Participant, Session
+from workshop.exports import report as exports_report
+from workshop.extensions import socketio
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
+from workshop.models import Participant, Session
+from workshop.polls import service as polls_domain
+from workshop.results.models import ResultsSettings
 
 from tests import worlds
 from tests.worlds import World
@@ -60,7 +60,7 @@ def table(**cells) -> dict:
 
 
 def everyone(outcome: str) -> dict:
-    return {a: outcome for a in ACTORS}
+    return dict.fromkeys(ACTORS, outcome)
 
 
 FAC_ONLY = table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN,
@@ -83,18 +83,18 @@ def _current_round(db, s):
 
 
 def open_voting(db, s, w):
-    voting.open_voting(db, s, _current_round(db, s))
+    flipchart.open_voting(db, s, _current_round(db, s))
 
 
 def tie(db, s, w):
     """Group 1 closed with four notes of one vote each: the facilitator must pick."""
     p1, p2, p3 = (db.get(Participant, w.pid(x)) for x in ("p1", "p2", "p3"))
-    extra = [notes_domain.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
-    voting.open_voting(db, s, _current_round(db, s), [1])
+    extra = [flipchart.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
+    flipchart.open_voting(db, s, _current_round(db, s), [1])
     for person, ids in ((p1, [w.notes["own"], w.notes["mate"]]), (p2, extra)):
         for note_id in ids:
-            voting.cast_vote(db, s, person, note_id, True)
-    voting.close_voting(db, s, _current_round(db, s), [1])
+            flipchart.cast_vote(db, s, person, note_id, True)
+    flipchart.close_voting(db, s, _current_round(db, s), [1])
 
 
 def draft_round(db, s, w):
@@ -102,7 +102,7 @@ def draft_round(db, s, w):
 
 
 def shared_results(db, s, w):
-    s.results_token = "known-results-token-for-tests"
+    s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
 
 
@@ -158,18 +158,18 @@ ROWS = [
     Row("phone page", "phone.join", f("/{code}"), PHONE_PAGE),
     Row("join", "phone.join", f("/{code}"), everyone(OK), "POST",
         lambda w: {"municipality": "320", "background": "ngo", "first_name": "Uusi"}),
-    Row("add a note", "phone.add_note", f("/{code}/notes"), phone_post(OK), "POST",
+    Row("add a note", "phone_notes.add_note", f("/{code}/notes"), phone_post(OK), "POST",
         lambda w: {"client_id": "matrix-note-0001", "text": "Matriisin muistiinpano"}),
-    Row("edit p1's note", "phone.change_note", f("/{code}/notes/{own}/edit"), phone_post(REFUSED), "POST",
+    Row("edit p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/edit"), phone_post(REFUSED), "POST",
         lambda w: {"text": "Muutettu"}),
-    Row("delete p1's note", "phone.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
-    Row("vote p1's note", "phone.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
+    Row("delete p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
+    Row("vote p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/vote"), phone_post(REFUSED), "POST",
         lambda w: {"on": "1"}, setup=open_voting),
-    Row("add to own municipality's plan", "phone.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
+    Row("add to own municipality's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(OK), "POST",
         lambda w: {"what": "Uusi toimenpide", "status": "not_started"}),
-    Row("edit municipality 320's plan", "phone.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
+    Row("edit municipality 320's plan", "phone_plan.plan_save", f("/{code}/plan"), phone_post(REFUSED), "POST",
         lambda w: {"id": str(w.items["a_320"]), "what": "Muutettu toimenpide", "status": "in_progress"}),
-    Row("follow up 320's earlier action", "phone.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
+    Row("follow up 320's earlier action", "phone_plan.plan_followup", f("/{code}/plan/followup"), phone_post(REFUSED),
         "POST", lambda w: {"id": str(w.items["a0_320"]), "status": "done", "comment": "Valmis"}),
     Row("answer the poll", "polls.answer", f("/{code}/poll"), phone_post(OK), "POST",
         lambda w: {"poll": str(w.polls["choice"]), "choice": "0"}),
@@ -192,7 +192,7 @@ ROWS = [
     Row("report", "exports.report", f("/f/sessions/{sid}/report"), FAC_ONLY),
     Row("report of 320", "exports.report", f("/f/sessions/{sid}/report?municipality=320"), FAC_ONLY),
     Row("report PDF", "exports.report_pdf", f("/f/sessions/{sid}/report.pdf"),
-        {**FAC_ONLY, FAC: OK if exports.pdf_available() else NOT_FOUND}),
+        {**FAC_ONLY, FAC: OK if exports_report.pdf_available() else NOT_FOUND}),
     Row("export CSV", "exports.download", f("/f/sessions/{sid}/export.csv"), FAC_ONLY),
     Row("export XLSX", "exports.download", f("/f/sessions/{sid}/export.xlsx"), FAC_ONLY),
     Row("export JSON", "exports.download", f("/f/sessions/{sid}/export.json"), FAC_ONLY),
@@ -258,8 +258,8 @@ ROWS = [
     Row("cancel another session's registration", "registration.organiser_cancel",
         f("/f/sessions/{sid}/registrations/{reg_b}/cancel"), {**FAC_ONLY, FAC: REFUSED}, "POST"),
     Row("registration QR", "registration.qr", f("/f/sessions/{sid}/registrations/qr.svg"), FAC_ONLY),
-    Row("registrations CSV", "registration.download", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
-    Row("registrations XLSX", "registration.download", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
+    Row("registrations CSV", "exports.registrations", f("/f/sessions/{sid}/registrations.csv"), FAC_ONLY),
+    Row("registrations XLSX", "exports.registrations", f("/f/sessions/{sid}/registrations.xlsx"), FAC_ONLY),
     # --- feedback ---
     Row("feedback results", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY),
     Row("feedback questions", "feedback.organiser_page", f("/f/sessions/{sid}/feedback"), FAC_ONLY, "POST",
@@ -446,7 +446,7 @@ REFUSED_CONNECTIONS = {a for a, v in CONNECT.items() if v == NO_CONNECTION}
 
 
 def event_table(other_group: str, participant: str = OK, staff: str = ERROR) -> dict:
-    return {**{a: NO_CONNECTION for a in REFUSED_CONNECTIONS}, SCREEN: staff, FAC: staff,
+    return {**dict.fromkeys(REFUSED_CONNECTIONS, NO_CONNECTION), SCREEN: staff, FAC: staff,
             OTHER_GROUP: other_group, PARTICIPANT: participant}
 
 
@@ -512,7 +512,8 @@ def test_socket_connect_matrix(template, tmp_path):
              {"role": "facilitator", "session": w.sid_a}),
             ("facilitator cookie, participant role", http_client(app, w, FAC),
              {"role": "participant", "session": w.sid_a}),
-            ("session id as a string", http_client(app, w, PARTICIPANT), {"role": "participant", "session": str(w.sid_a)}),
+            ("session id as a string", http_client(app, w, PARTICIPANT),
+             {"role": "participant", "session": str(w.sid_a)}),
             ("huge session id", http_client(app, w, PARTICIPANT), {"role": "participant", "session": 10**30})):
         if worlds.socket_client(app, client, auth).is_connected():
             wrong.append(f"{label}: connected")
@@ -675,7 +676,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     with app.app_context():
         db = get_db()
         current = rounds_domain.current_round(db, db.get(Session, sid))
-        visible = {g.number: [n.id for n in notes_domain.visible_notes(db, g)] for g in current.groups}
+        visible = {g.number: [n.id for n in flipchart.visible_notes(db, g)] for g in current.groups}
     for label, number in (("p1", 1), ("p2", 1), ("p4", 2), ("p5", 2)):
         for note_id in visible[number][:2]:
             ack = phones[label].emit("vote", {"note_id": note_id, "on": True}, callback=True)
@@ -685,7 +686,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     rec.step("voting closed")
     with app.app_context():  # each group's top 3: what the presentation may show everyone
         db = get_db()
-        top = {g.number: {n.text for n, _v in voting.top_three(db, g).places}
+        top = {g.number: {n.text for n, _v in flipchart.top_three(db, g).places}
                for g in rounds_domain.current_round(db, db.get(Session, sid)).groups}
     for step in ("start", "next", "next", "overview"):
         fac_post(fac, f"/f/sessions/{sid}/present/{step}")
@@ -719,7 +720,7 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     # A new mixed round moves people around; then every phone asks for the whole state again.
     fac_post(fac, f"/f/sessions/{sid}/rounds", strategy="mixed", size_mode="count", size="2")
     fac_post(fac, f"/f/sessions/{sid}/rounds/2/publish")
-    for label, sio in phones.items():
+    for sio in phones.values():
         if sio.is_connected():
             sio.emit("sync", callback=True)
             sio.emit("poll_state", callback=True)
@@ -740,8 +741,9 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
                 if text.casefold() in payload.casefold():  # word clouds show lemmas in lower case
                     problems.append(f"{key} got {text!r} in {name!r} during {step!r}")
 
-    for key, own_group, other_group, own_muni_plans, other_plans in (
-            ("p1", 1, 2, ["PLAN-320-LIVE"], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
+    for key, _own_group, other_group, _own_muni_plans, other_plans in (
+            ("p1", 1, 2, ["PLAN-320-LIVE"],
+             ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p4", 2, 1, [], ["PLAN-583-LIVE-SECRET", "PLAN-732-FAC-SECRET", s["other_municipality_plan"]]),
             ("p5", 2, 1, [], ["PLAN-732-FAC-SECRET", "A-PLAN-320", "PLAN-320-LIVE"])):
         events = rec.log[key]

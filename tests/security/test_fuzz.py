@@ -33,15 +33,14 @@ import pytest
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 
-from workshop.extensions import limiter, socketio
-from workshop.timer import service as timer
-from workshop.flipchart import voting
-from workshop.flipchart import notes as notes_domain
-from workshop.polls import service as polls_domain
-from workshop.grouping import service as rounds_domain
 from workshop.db import get_db
-from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.extensions import limiter, socketio
+from workshop.flipchart import service as flipchart
+from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
+from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
+from workshop.polls import service as polls_domain
+from workshop.timer import service as timer
 
 from tests import worlds
 from tests.worlds import World
@@ -92,7 +91,7 @@ def fresh_client_id(data, counter):
     """A re-sent note id returns the stored note without looking at the text (idempotency): give each
     example with a valid client_id its own, so the rest of the input is really tried."""
     if isinstance(data, dict) and isinstance(data.get("client_id"), str) and \
-            notes_domain.CLIENT_ID_RE.match(data["client_id"]):
+            flipchart.CLIENT_ID_RE.match(data["client_id"]):
         return {**data, "client_id": f"{data['client_id'][:30]}-{next(counter)}"}
     return data
 
@@ -252,18 +251,18 @@ def _round(db, s):
 
 
 def setup_voting(db, s, w):
-    voting.open_voting(db, s, _round(db, s), [1])
+    flipchart.open_voting(db, s, _round(db, s), [1])
 
 
 def setup_tie(db, s, w):
     """Group 1: four notes with one vote each, voting closed → a tie for the three places."""
     p1, p2, p3 = (db.get(Participant, w.pid(x)) for x in ("p1", "p2", "p3"))
-    extra = [notes_domain.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
-    voting.open_voting(db, s, _round(db, s), [1])
+    extra = [flipchart.add_note(db, s, p3, f"client-tie-{i:04d}", f"Tasapeli {i}")[0].id for i in range(2)]
+    flipchart.open_voting(db, s, _round(db, s), [1])
     for person, ids in ((p1, [w.notes["own"], w.notes["mate"]]), (p2, extra)):
         for note_id in ids:
-            voting.cast_vote(db, s, person, note_id, True)
-    voting.close_voting(db, s, _round(db, s), [1])
+            flipchart.cast_vote(db, s, person, note_id, True)
+    flipchart.close_voting(db, s, _round(db, s), [1])
 
 
 def setup_draft(db, s, w):
@@ -318,20 +317,20 @@ TARGETS: list[Target] = [
            lambda w: {"municipality": st.sampled_from(["320", "583", "732", "other", "091"]),
                       "background": st.sampled_from(BACKGROUNDS), "first_name": short_text,
                       "organisation": short_text, "is_contact_person": flag, "names_consented": flag}),
-    Target("phone.add_note", "participant", lambda w: phone(w, "/notes"),
+    Target("phone_notes.add_note", "participant", lambda w: phone(w, "/notes"),
            lambda w: {"client_id": client_id, "text": note_text}),
-    Target("phone.change_note", "participant",
+    Target("phone_notes.change_note", "participant",
            lambda w: st.builds(lambda code, nid, act: f"/{code}/notes/{nid}/{segment(act)}",
                                code(w),
                                path_id([w.notes["own"]] * 3 + list(w.notes.values()), id_pool(w)),
                                action(["edit", "delete", "vote"])),
            lambda w: {"text": note_text, "on": st.sampled_from(["1", "0"])}, variant="groupwork"),
-    Target("phone.change_note", "participant",
+    Target("phone_notes.change_note", "participant",
            lambda w: st.builds(lambda c, nid, act: f"/{c}/notes/{nid}/{segment(act)}", code(w),
                                path_id(list(w.notes.values()), id_pool(w)), action(["vote", "vote", "edit"])),
            lambda w: {"on": st.sampled_from(["1", "0"]), "text": note_text}, variant="voting", setup=setup_voting),
-    Target("phone.plan_save", "participant", lambda w: phone(w, "/plan"), plan_form),
-    Target("phone.plan_followup", "participant", lambda w: phone(w, "/plan/followup"),
+    Target("phone_plan.plan_save", "participant", lambda w: phone(w, "/plan"), plan_form),
+    Target("phone_plan.plan_followup", "participant", lambda w: phone(w, "/plan/followup"),
            lambda w: {"id": st.sampled_from(ids_of(*w.items.values())),
                       "status": st.sampled_from(PLAN_STATUSES), "comment": short_text}),
     Target("polls.answer", "participant", lambda w: phone(w, "/poll"),
@@ -429,7 +428,8 @@ TARGETS: list[Target] = [
                       "password": st.sampled_from(["correct horse battery", "short"]),
                       "password2": st.sampled_from(["correct horse battery", "other one!!"])},
            empty_world=True),
-    Target("auth.login", "fresh", lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
+    Target("auth.login", "fresh",
+           lambda w: st.sampled_from(["/login", "/login?next=/f/", "/login?next=//evil.example"]),
            lambda w: {"email": st.sampled_from(["fa@example.fi", "FA@example.fi", "nobody@example.fi"]),
                       "password": st.sampled_from(["wrong password", "x"])}),
     Target("auth.logout", "fresh_facilitator", lambda w: st.just("/logout")),
@@ -522,7 +522,7 @@ NO_INPUT = {
     "static", "main.healthz", "facilitator.dashboard",
     "facilitator.session_page", "board.board_page", "grouping.round_page", "plans.plans_page",
     "exports.report_pdf", "results.results_page", "screen.screen", "screen.qr",
-    "registration.mine", "registration.qr", "registration.download", "campaigns.public_page", "campaigns.qr",
+    "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
 }
 
 

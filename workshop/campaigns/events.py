@@ -17,8 +17,8 @@ def _staff(session: Session) -> tuple[str, str]:
 
 
 def nominations_payload(db, session: Session) -> dict:
-    return {"voting": session.good_deed_voting, "nominations": campaigns.nominations(db, session),
-            "seq": session.seq}
+    return {"voting": campaigns.settings_of(session).good_deed_voting,
+            "nominations": campaigns.nominations(db, session), "seq": session.seq}
 
 
 def leaderboard_payload(db, session: Session) -> dict:
@@ -26,24 +26,39 @@ def leaderboard_payload(db, session: Session) -> dict:
 
 
 def good_deed_payload(session: Session) -> dict:
-    return {"voting": session.good_deed_voting, "seq": session.seq}
+    return {"voting": campaigns.settings_of(session).good_deed_voting, "seq": session.seq}
 
 
-def broadcast_leaderboard(session: Session) -> None:
-    payload = leaderboard_payload(get_db(), session)
-    for room in _staff(session):
+def panel_payload(session: Session) -> dict:
+    return {"panel": campaigns.settings_of(session).screen_panel, "seq": session.seq}
+
+
+@handlers.fanout(campaigns.CarpoolEntered)
+@handlers.fanout(campaigns.CarpoolDeleted)
+def leaderboard_to_staff(event: campaigns.CampaignEvent) -> None:
+    payload = leaderboard_payload(get_db(), event.session)
+    for room in _staff(event.session):
         socketio.emit("leaderboard", payload, to=room)
 
 
-def broadcast_nominations(session: Session) -> None:
+@handlers.fanout(campaigns.CampaignSettingsChanged)
+@handlers.fanout(campaigns.Nominated)
+@handlers.fanout(campaigns.NominationPicked)
+@handlers.fanout(campaigns.NominationHidden)
+@handlers.fanout(campaigns.GoodDeedVotingChanged)
+@handlers.fanout(campaigns.GoodDeedVoteCast)
+def nominations_to_staff_and_phones(event: campaigns.CampaignEvent) -> None:
+    """The nominations with their votes to projector and facilitator; to phones only whether the vote is open."""
+    session = event.session
     payload = nominations_payload(get_db(), session)
     for room in _staff(session):
         socketio.emit("nominations", payload, to=room)
     socketio.emit("good_deed", good_deed_payload(session), to=f"s{session.id}")
 
 
-def broadcast_panel(session: Session) -> None:
-    socketio.emit("screen_panel", {"panel": session.screen_panel, "seq": session.seq}, to=f"s{session.id}:screen")
+@handlers.fanout(campaigns.ScreenPanelChanged)
+def panel_to_projector(event: campaigns.ScreenPanelChanged) -> None:
+    socketio.emit("screen_panel", panel_payload(event.session), to=f"s{event.session.id}:screen")
 
 
 @handlers.on_sync
@@ -53,8 +68,9 @@ def send_campaign_state(session: Session, conn: Conn, sid: str) -> None:
         socketio.emit("good_deed", good_deed_payload(session), to=sid)
         return
     if conn.role == "screen":
-        socketio.emit("screen_panel", {"panel": session.screen_panel, "seq": session.seq}, to=sid)
-    if session.carpool_enabled:
+        socketio.emit("screen_panel", panel_payload(session), to=sid)
+    settings = campaigns.settings_of(session)
+    if settings.carpool_enabled:
         socketio.emit("leaderboard", leaderboard_payload(db, session), to=sid)
-    if session.good_deed_enabled:
+    if settings.good_deed_enabled:
         socketio.emit("nominations", nominations_payload(db, session), to=sid)

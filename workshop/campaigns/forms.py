@@ -3,34 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    EmailField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TelField,
-    TextAreaField,
-)
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from workshop.models import DIETS
-from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, MultiChoiceField, OptionalChoiceField, area_field, choices, strip, text_field
-from workshop.web.labels import BACKGROUND_LABELS, COME_AGAIN_LABELS, DIET_LABELS
+from workshop.web.forms import area_field, choices, text_field
 
 
 class CarpoolForm(FlaskForm):
     name = text_field(_l("Name of your car (e.g. the drivers' names or your village)"), 80,
-                 _l("Give your car a name, e.g. the drivers' names or your village."))
+                      _l("Give your car a name, e.g. the drivers' names or your village."))
     municipality = SelectField(_l("Where you came from"), validators=[Optional()])
     passengers = IntegerField(_l("People in the car, the driver included"), validators=[
         InputRequired(_l("Give the number of people in the car (1–9), the driver included.")),
@@ -45,9 +27,10 @@ class CarpoolForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
-    nominee = text_field(_l("Nominee: a person, group or association"), 120, _l("Name the person or group you nominate."))
+    nominee = text_field(_l("Nominee: a person, group or association"), 120,
+                         _l("Name the person or group you nominate."))
     deed = area_field(_l("The good deed: how did they advance cooperation between associations and the municipality?"),
-                 1000, _l("Describe the good deed."))
+                      1000, _l("Describe the good deed."))
     municipality = SelectField(_l("Your municipality"), validators=[Optional()])
 
     def __init__(self, *args, municipality_choices=(), **kwargs):

@@ -13,14 +13,18 @@ simply picks the winner.
 """
 from __future__ import annotations
 
-import re
 import secrets
-import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
+from workshop.campaigns.models import CampaignSettings
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import parse_int, row_id
+from workshop.core.text import TextError, clean_text
 from workshop.models import (
     SCREEN_PANELS,
     Carpool,
@@ -34,30 +38,84 @@ from workshop.sessions.service import allowed_municipalities, bump
 CO2_KG_PER_KM = 0.15
 MAX_PASSENGERS = 9
 MAX_KILOMETRES = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class CampaignError(ValueError):
+class CampaignError(DomainError):
     """A refused campaign change; args[0] is a key of labels.CAMPAIGN_ERRORS."""
 
 
-def _text(value, limit: int, missing: str, too_long: str) -> str:
-    if not isinstance(value, str) or not unicodedata.normalize("NFC", value).strip():
-        raise CampaignError(missing)
-    value = unicodedata.normalize("NFC", value).strip()
-    if len(value) > limit:
-        raise CampaignError(too_long)
-    if _CONTROL.search(value):
-        raise CampaignError("control")
-    return value
+# --- domain events ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CampaignEvent(DomainEvent):
+    session: Session
+
+
+@dataclass(frozen=True)
+class CampaignSettingsChanged(CampaignEvent):
+    """The carpool contest or the good deed award was turned on or off."""
+
+
+@dataclass(frozen=True)
+class ScreenPanelChanged(CampaignEvent):
+    """The projector's extra panel changed (feedback results, leaderboard, nominations or none)."""
+
+
+@dataclass(frozen=True)
+class CarpoolEntered(CampaignEvent):
+    carpool: Carpool
+
+
+@dataclass(frozen=True)
+class CarpoolDeleted(CampaignEvent):
+    carpool_id: int
+
+
+@dataclass(frozen=True)
+class Nominated(CampaignEvent):
+    nomination: Nomination
+
+
+@dataclass(frozen=True)
+class NominationPicked(CampaignEvent):
+    """The facilitator named the award's winner."""
+    nomination: Nomination
+
+
+@dataclass(frozen=True)
+class NominationHidden(CampaignEvent):
+    """The facilitator hid a nomination (or showed it again: `hidden` False)."""
+    nomination: Nomination
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class GoodDeedVotingChanged(CampaignEvent):
+    """The phones' vote for the good deed award opened or closed."""
+    open: bool
+
+
+@dataclass(frozen=True)
+class GoodDeedVoteCast(CampaignEvent):
+    vote: NominationVote
+
+
+# --- text, numbers and municipalities as the campaign page sends them --------------------------------
+
+def _text(value, limit: int, missing: str, too_long: str, multiline: bool = False) -> str:
+    """Required text under the one text policy (core.text)."""
+    try:
+        return clean_text(value, limit, multiline=multiline)
+    except TextError as exc:
+        key = {"empty": missing, "type": missing, "too_long": too_long}.get(exc.reason, "control")
+        raise CampaignError(key) from exc
 
 
 def _number(value, low: int, high: int, error: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 6:
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    number = parse_int(value, minimum=low, maximum=high)
+    if number is None:
         raise CampaignError(error)
-    return value
+    return number
 
 
 def _municipality(session: Session, code) -> str | None:
@@ -70,38 +128,56 @@ def _municipality(session: Session, code) -> str | None:
 
 # --- settings ------------------------------------------------------------------------------------
 
+def settings_of(session: Session) -> CampaignSettings:
+    """The workshop's campaign settings; unsaved defaults (all off) when it never had any."""
+    return session.campaign_settings or CampaignSettings(
+        session_id=session.id, carpool_enabled=False, good_deed_enabled=False, good_deed_voting=False)
+
+
+def editable_settings(session: Session) -> CampaignSettings:
+    """The settings row to change, added to the workshop's database session when it is new; the
+    caller commits."""
+    if session.campaign_settings is None:
+        session.campaign_settings = CampaignSettings(
+            carpool_enabled=False, good_deed_enabled=False, good_deed_voting=False)
+    return session.campaign_settings
+
+
 def configure(db: DB, session: Session, carpool: bool, good_deed: bool) -> Session:
     """Turn the campaigns on or off; the public campaign link exists while either is on."""
-    session.carpool_enabled, session.good_deed_enabled = bool(carpool), bool(good_deed)
+    settings = editable_settings(session)
+    settings.carpool_enabled, settings.good_deed_enabled = bool(carpool), bool(good_deed)
     if carpool or good_deed:
-        session.campaign_token = session.campaign_token or secrets.token_urlsafe(16)
+        settings.token = settings.token or secrets.token_urlsafe(16)
     else:
-        session.campaign_token = None
-        session.good_deed_voting = False
+        settings.token = None
+        settings.good_deed_voting = False
     bump(session)
     db.commit()
+    publish(CampaignSettingsChanged(session))
     return session
 
 
 def session_by_token(db: DB, token: str) -> Session | None:
     if not token or len(token) > 64:
         return None
-    return db.scalar(select(Session).where(Session.campaign_token == token))
+    return db.scalar(select(Session).join(CampaignSettings).where(CampaignSettings.token == token))
 
 
 def set_screen_panel(db: DB, session: Session, panel: str | None) -> Session:
     if panel not in (None, "", *SCREEN_PANELS):
         raise CampaignError("bad_request")
-    session.screen_panel = panel or None
+    editable_settings(session).screen_panel = panel or None
     bump(session)
     db.commit()
+    publish(ScreenPanelChanged(session))
     return session
 
 
 # --- carpool contest ----------------------------------------------------------------------------
 
 def report_carpool(db: DB, session: Session, name, passengers, kilometres, municipality=None) -> Carpool:
-    if not session.carpool_enabled or session.phase == "closed":
+    if not settings_of(session).carpool_enabled or session.phase == "closed":
         raise CampaignError("carpool_off")
     car = Carpool(session_id=session.id, name=_text(name, 80, "car_name_missing", "car_name_too_long"),
                   passengers=_number(passengers, 1, MAX_PASSENGERS, "bad_passengers"),
@@ -110,16 +186,19 @@ def report_carpool(db: DB, session: Session, name, passengers, kilometres, munic
     db.add(car)
     bump(session)
     db.commit()
+    publish(CarpoolEntered(session, car))
     return car
 
 
 def delete_carpool(db: DB, session: Session, car_id) -> None:
-    car = db.get(Carpool, car_id) if isinstance(car_id, int) else None
+    car_id = row_id(car_id)
+    car = db.get(Carpool, car_id) if car_id is not None else None
     if car is None or car.session_id != session.id:
         raise CampaignError("not_found")
     db.delete(car)
     bump(session)
     db.commit()
+    publish(CarpoolDeleted(session, car_id))
 
 
 def carpool_figures(passengers: int, kilometres: int) -> dict:
@@ -150,37 +229,40 @@ def leaderboard_of(cars: list[dict]) -> dict:
 # --- good deed award ----------------------------------------------------------------------------
 
 def nominate(db: DB, session: Session, nominee, deed, municipality=None) -> Nomination:
-    if not session.good_deed_enabled or session.phase == "closed":
+    if not settings_of(session).good_deed_enabled or session.phase == "closed":
         raise CampaignError("good_deed_off")
     nomination = Nomination(session_id=session.id,
                             nominee=_text(nominee, 120, "nominee_missing", "nominee_too_long"),
-                            deed=_text(deed, 1000, "deed_missing", "deed_too_long"),
+                            deed=_text(deed, 1000, "deed_missing", "deed_too_long", multiline=True),
                             municipality=_municipality(session, municipality))
     db.add(nomination)
     bump(session)
     db.commit()
+    publish(Nominated(session, nomination))
     return nomination
 
 
 def nomination_of(db: DB, session: Session, nomination_id) -> Nomination:
-    n = db.get(Nomination, nomination_id) if isinstance(nomination_id, int) and not isinstance(nomination_id, bool) else None
+    nomination_id = row_id(nomination_id)
+    n = db.get(Nomination, nomination_id) if nomination_id is not None else None
     if n is None or n.session_id != session.id:
         raise CampaignError("not_found")
     return n
 
 
 def set_voting(db: DB, session: Session, open_: bool) -> Session:
-    if open_ and not session.good_deed_enabled:
+    if open_ and not settings_of(session).good_deed_enabled:
         raise CampaignError("good_deed_off")
-    session.good_deed_voting = bool(open_)
+    editable_settings(session).good_deed_voting = bool(open_)
     bump(session)
     db.commit()
+    publish(GoodDeedVotingChanged(session, bool(open_)))
     return session
 
 
 def vote(db: DB, session: Session, participant: Participant, nomination_id) -> NominationVote:
     """One vote per participant; voting again moves the vote."""
-    if not session.good_deed_voting:
+    if not settings_of(session).good_deed_voting:
         raise CampaignError("voting_closed")
     nomination = nomination_of(db, session, nomination_id)
     if nomination.hidden or participant.session_id != session.id:
@@ -194,6 +276,7 @@ def vote(db: DB, session: Session, participant: Participant, nomination_id) -> N
         existing.nomination_id = nomination.id
     bump(session)
     db.commit()
+    publish(GoodDeedVoteCast(session, existing))
     return existing
 
 
@@ -209,6 +292,7 @@ def pick(db: DB, session: Session, nomination: Nomination) -> Nomination:
     nomination.picked = True
     bump(session)
     db.commit()
+    publish(NominationPicked(session, nomination))
     return nomination
 
 
@@ -218,6 +302,7 @@ def set_hidden(db: DB, session: Session, nomination: Nomination, hidden: bool) -
         nomination.picked = False
     bump(session)
     db.commit()
+    publish(NominationHidden(session, nomination, bool(hidden)))
     return nomination
 
 

@@ -1,29 +1,29 @@
-"""Optional email: sent only when PAJA_SMTP_HOST, PAJA_SMTP_PORT and PAJA_MAIL_FROM are configured."""
+"""Optional email: sent only when PAJA_SMTP_HOST, PAJA_SMTP_PORT and PAJA_MAIL_FROM are configured.
+
+The settings come in as a mapping (the app's config), so this module needs no Flask.
+"""
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
-
-from flask import current_app
 
 log = logging.getLogger(__name__)
 
 
-def configured() -> bool:
-    cfg = current_app.config
+def configured(cfg: Mapping) -> bool:
     return bool(cfg.get("PAJA_SMTP_HOST") and cfg.get("PAJA_SMTP_PORT") and cfg.get("PAJA_MAIL_FROM"))
 
 
-def send(to: str, subject: str, body: str) -> bool:
+def send(cfg: Mapping, to: str, subject: str, body: str) -> bool:
     """Send one plain-text message; False (and a log line) when mail is off or the server fails.
 
     A registration never fails because of email: the confirmation page has everything the message has.
     """
-    if not configured() or not to:
+    if not configured(cfg) or not to:
         return False
-    cfg = current_app.config
     message = EmailMessage()
     message["From"] = cfg["PAJA_MAIL_FROM"]
     message["To"] = to

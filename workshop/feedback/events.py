@@ -17,7 +17,9 @@ def feedback_payload(db, session: Session) -> dict:
             "seq": session.seq}
 
 
-def broadcast_feedback(session: Session) -> None:
+@handlers.fanout(feedback.FeedbackGiven)
+def count_to_staff(event: feedback.FeedbackGiven) -> None:
+    session = event.session
     payload = feedback_payload(get_db(), session)
     for room in (f"s{session.id}:screen", f"s{session.id}:fac"):
         socketio.emit("feedback", payload, to=room)

@@ -3,29 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    EmailField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TelField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms import BooleanField, DateTimeLocalField
+from wtforms.validators import Optional
 
-from workshop.models import DIETS
-from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, MultiChoiceField, OptionalChoiceField, area_field, choices, strip, text_field
-from workshop.web.labels import BACKGROUND_LABELS, COME_AGAIN_LABELS, DIET_LABELS
+from workshop.web.forms import OptionalChoiceField, area_field, choices, text_field
+from workshop.web.labels import COME_AGAIN_LABELS, FEEDBACK_QUESTION_LABELS
 
 
 class FeedbackForm(FlaskForm):
@@ -39,7 +21,6 @@ class FeedbackForm(FlaskForm):
 
     def __init__(self, *args, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from workshop.web.labels import FEEDBACK_QUESTION_LABELS
         self.questions = questions or {}
         for key in ("overall", "most_useful", "should_change", "come_again"):
             q = self.questions.get(key) or {}

@@ -2,38 +2,28 @@
 phase, and the feedback link for those who left early (works until its closing time)."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from workshop.db import get_db
 from workshop.extensions import limiter
 from workshop.feedback import service as feedback
-from workshop.web import guards
-from workshop.web import links
-from workshop.feedback import events as live_outreach
-from workshop.sessions import service as sessions
-from workshop.web.guards import login_required, own_session
-from workshop.db import get_db
-from workshop.feedback.service import FeedbackError
-from workshop.web.labels import FEEDBACK_ERRORS
 from workshop.feedback.forms import FeedbackForm, FeedbackSettingsForm
+from workshop.feedback.service import FeedbackError
+from workshop.sessions import service as sessions
+from workshop.web import links
+from workshop.web.guards import current_participant, login_required, own_session
+from workshop.web.labels import COME_AGAIN_LABELS, FEEDBACK_ERRORS, FEEDBACK_QUESTION_LABELS
 
 bp = Blueprint("feedback", __name__)
 
 KEYS = ("overall", "most_useful", "should_change", "come_again")
 
 
-def link_url(session) -> str:
-    return f"{links.base_url()}{url_for('feedback.by_link', token=session.feedback_token)}"
+def link_url(session) -> str | None:
+    """The feedback link for those who left early, None while it is not shared."""
+    token = feedback.settings_of(session).token
+    return f"{links.base_url()}{url_for('feedback.by_link', token=token)}" if token else None
 
 
 def answer_form(session, **kwargs) -> FeedbackForm:
@@ -58,19 +48,19 @@ def organiser_page(session_id: int):
             form[f"{key}_on"].data = config[key]["on"]
             form[f"{key}_text"].data = config[key]["text"]
         form.extra.data = config["extra"]
-        form.closes_at.data = session.feedback_closes_at
+        form.closes_at.data = feedback.settings_of(session).closes_at
     elif form.validate_on_submit():
         try:
             feedback.configure(db, session, {k: form[f"{k}_on"].data for k in KEYS},
                                {k: form[f"{k}_text"].data for k in KEYS}, form.extra.data, form.closes_at.data)
         except FeedbackError as exc:
-            flash(FEEDBACK_ERRORS[exc.args[0]], "error")
+            flash(FEEDBACK_ERRORS[exc.key], "error")
         else:
             flash(_("Feedback questions saved."), "success")
             return redirect(url_for("feedback.organiser_page", session_id=session.id))
     return render_template("facilitator/feedback.html", session=session, form=form, config=config,
                            results=feedback.results(db, session),
-                           link=link_url(session) if session.feedback_token else None,
+                           link=link_url(session),
                            link_open=feedback.link_open(session)), 400 if form.errors else 200
 
 
@@ -78,9 +68,8 @@ def organiser_page(session_id: int):
 @login_required
 def share(session_id: int):
     session = own_session(session_id)
-    feedback.share_link(get_db(), session, request.form.get("share") == "1")
-    flash(_("Feedback link created.") if session.feedback_token else _("The feedback link no longer works."),
-          "success")
+    shared = feedback.settings_of(feedback.share_link(get_db(), session, request.form.get("share") == "1")).token
+    flash(_("Feedback link created.") if shared else _("The feedback link no longer works."), "success")
     return redirect(url_for("feedback.organiser_page", session_id=session.id) + "#link")
 
 
@@ -90,8 +79,7 @@ def share(session_id: int):
 def phone_answer(code: str):
     db = get_db()
     session = sessions.open_session_by_code(db, code)
-    participant = sessions.participant_by_token(db, session.id, request.cookies.get(
-        guards.participant_cookie_name(session.id))) if session else None
+    participant = current_participant(session)
     if participant is None:
         return redirect(url_for("phone.join", code=code))
     form = answer_form(session)
@@ -102,9 +90,8 @@ def phone_answer(code: str):
     try:
         feedback.submit(db, session, _raw(form), participant)
     except FeedbackError as exc:
-        flash(FEEDBACK_ERRORS[exc.args[0]], "error")
+        flash(FEEDBACK_ERRORS[exc.key], "error")
     else:
-        live_outreach.broadcast_feedback(session)
         flash(_("Thank you for your feedback!"), "success")
     return redirect(url_for("phone.join", code=code) + "#feedback")
 
@@ -132,9 +119,8 @@ def by_link(token: str):
         try:
             feedback.submit(db, session, _raw(form))
         except FeedbackError as exc:
-            error = FEEDBACK_ERRORS[exc.args[0]]
+            error = FEEDBACK_ERRORS[exc.key]
         else:
-            live_outreach.broadcast_feedback(session)
             response = make_response(render_template("feedback/thanks.html", session=session))
             # Only "this browser has answered": nothing that ties the answer to anyone.
             response.set_cookie(_cookie(session), "1", max_age=90 * 24 * 3600, httponly=True, samesite="Lax",
@@ -142,3 +128,12 @@ def by_link(token: str):
             return response
     status = 400 if (error or form.errors) else 200
     return render_template("feedback/form.html", session=session, form=form, error=error), status
+
+
+# --- template helpers: the phone's survey and the projector's results ------------------------------
+
+@bp.app_context_processor
+def feedback_helpers():
+    return {"feedback_phone_form": lambda session: answer_form(session, formdata=None),
+            "feedback_results": lambda session: feedback.results(get_db(), session),
+            "come_again_labels": COME_AGAIN_LABELS, "feedback_question_labels": FEEDBACK_QUESTION_LABELS}

@@ -3,20 +3,24 @@
 Answers never carry a participant id or a time. A phone only gets `Participant.gave_feedback`
 set, so it cannot answer twice; which answer was its is not recorded anywhere.
 The feedback link lets people who left early answer after the evening, until its closing time.
+Each change commits and publishes a domain event (feedback/events.py sends the count onwards).
 """
 from __future__ import annotations
 
-import re
 import secrets
-import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.text import TextError, clean_text
+from workshop.core.time import local_now
+from workshop.feedback.models import FeedbackSettings
 from workshop.models import FeedbackAnswer, Participant, Session
-from workshop.registration.service import local_now
 from workshop.sessions.service import bump
 
 QUESTIONS = ("overall", "most_useful", "should_change", "come_again")
@@ -24,11 +28,35 @@ TEXT_FIELDS = ("most_useful", "should_change", "extra")
 COME_AGAIN = ("yes", "maybe", "no")
 MAX_TEXT = 1000
 MAX_QUESTION = 300
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class FeedbackError(ValueError):
+class FeedbackError(DomainError):
     """A refused answer or setting; args[0] is a key of labels.FEEDBACK_ERRORS."""
+
+
+@dataclass(frozen=True)
+class FeedbackGiven(DomainEvent):
+    """One more anonymous answer (from a phone or by the link): the count and ratings changed."""
+    session: Session
+
+
+@dataclass(frozen=True)
+class FeedbackSettingsChanged(DomainEvent):
+    """The questions, the closing time or the feedback link changed (nothing live shows them)."""
+    session: Session
+
+
+def settings_of(session: Session) -> FeedbackSettings:
+    """The workshop's feedback settings; unsaved defaults (default questions, no link) when it never had any."""
+    return session.feedback_settings or FeedbackSettings(session_id=session.id)
+
+
+def editable_settings(session: Session) -> FeedbackSettings:
+    """The settings row to change, added to the workshop's database session when it is new; the
+    caller commits."""
+    if session.feedback_settings is None:
+        session.feedback_settings = FeedbackSettings()
+    return session.feedback_settings
 
 
 def config(session: Session) -> dict:
@@ -36,62 +64,60 @@ def config(session: Session) -> dict:
 
     {"overall": {"on": True, "text": None}, …, "extra": None | "an extra open question"}
     """
-    stored = session.feedback_questions or {}
+    stored = settings_of(session).questions or {}
     out = {key: {"on": bool(stored.get(key, {}).get("on", True)), "text": stored.get(key, {}).get("text")}
            for key in QUESTIONS}
     out["extra"] = stored.get("extra")
     return out
 
 
-def _clean(value, limit: int, error: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise FeedbackError("bad_request")
-    value = unicodedata.normalize("NFC", value).strip()
-    if not value:
-        return None
-    if len(value) > limit:
-        raise FeedbackError(error)
-    if _CONTROL.search(value):
-        raise FeedbackError("control")
-    return value
+def _clean(value, limit: int, too_long: str, multiline: bool) -> str | None:
+    """Optional text under the one text policy (core.text)."""
+    try:
+        return clean_text(value, limit, multiline=multiline, required=False)
+    except TextError as exc:
+        raise FeedbackError({"too_long": too_long, "type": "bad_request"}.get(exc.reason, "control")) from exc
 
 
 def configure(db: DB, session: Session, on: dict, texts: dict, extra: str | None,
               closes_at: datetime | None) -> Session:
     """Save the survey's questions and the feedback link's closing time."""
-    questions = {key: {"on": bool(on.get(key)), "text": _clean(texts.get(key), MAX_QUESTION, "question_too_long")}
+    questions = {key: {"on": bool(on.get(key)),
+                       "text": _clean(texts.get(key), MAX_QUESTION, "question_too_long", multiline=False)}
                  for key in QUESTIONS}
-    questions["extra"] = _clean(extra, MAX_QUESTION, "question_too_long")
+    questions["extra"] = _clean(extra, MAX_QUESTION, "question_too_long", multiline=False)
     if not any(q["on"] for k, q in questions.items() if k != "extra") and not questions["extra"]:
         raise FeedbackError("no_questions")
-    session.feedback_questions = questions
-    session.feedback_closes_at = closes_at
+    settings = editable_settings(session)
+    settings.questions = questions
+    settings.closes_at = closes_at
     bump(session)
     db.commit()
+    publish(FeedbackSettingsChanged(session))
     return session
 
 
 def share_link(db: DB, session: Session, share: bool) -> Session:
-    session.feedback_token = (session.feedback_token or secrets.token_urlsafe(16)) if share else None
+    settings = editable_settings(session)
+    settings.token = (settings.token or secrets.token_urlsafe(16)) if share else None
     bump(session)
     db.commit()
+    publish(FeedbackSettingsChanged(session))
     return session
 
 
 def session_by_token(db: DB, token: str) -> Session | None:
     if not token or len(token) > 64:
         return None
-    return db.scalar(select(Session).where(Session.feedback_token == token))
+    return db.scalar(select(Session).join(FeedbackSettings).where(FeedbackSettings.token == token))
 
 
 def link_open(session: Session, now: datetime | None = None) -> bool:
     """The feedback link works from when it is shared until its closing time."""
-    if not session.feedback_token:
+    settings = settings_of(session)
+    if not settings.token:
         return False
-    closes = session.feedback_closes_at
-    return closes is None or (now or local_now()) < closes
+    return settings.closes_at is None or (now or local_now()) < settings.closes_at
 
 
 def clean_answer(session: Session, raw: dict) -> dict:
@@ -111,9 +137,9 @@ def clean_answer(session: Session, raw: dict) -> dict:
         answer["come_again"] = raw["come_again"]
     for key in ("most_useful", "should_change"):
         if asked[key]["on"]:
-            answer[key] = _clean(raw.get(key), MAX_TEXT, "too_long")
+            answer[key] = _clean(raw.get(key), MAX_TEXT, "too_long", multiline=True)
     if asked["extra"]:
-        answer["extra"] = _clean(raw.get("extra"), MAX_TEXT, "too_long")
+        answer["extra"] = _clean(raw.get("extra"), MAX_TEXT, "too_long", multiline=True)
     if all(v is None for v in answer.values()):
         raise FeedbackError("empty")
     return answer
@@ -138,6 +164,7 @@ def submit(db: DB, session: Session, raw: dict, participant: Participant | None 
         participant.gave_feedback = True
     bump(session)
     db.commit()
+    publish(FeedbackGiven(session))
     return answer
 
 

@@ -1,38 +1,28 @@
-"""Live flipcharts and voting over Socket.IO: thin handlers around notes.py and voting.py.
+"""Live flipcharts and voting: the phones' Socket.IO events, and the fan-out of every flipchart change.
 
 Rooms: ``g<group id>`` the phones of one group; the projector and facilitator rooms (live/registry.py).
-Phones get only their own group's visible notes; the facilitator also sees hidden ones.
+Phones get only their own group's visible notes; the facilitator also sees hidden ones. The handlers
+call flipchart/service.py and answer the phone; the rooms hear of a change only through the
+`@handlers.fanout` functions below, whatever path (form, Socket.IO, CLI) made it.
 """
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
 
-from flask_babel import gettext
-
-from workshop.extensions import socketio
-from workshop.live import registry as live
 from workshop.db import get_db
-from workshop.web.labels import NOTE_ERRORS
-from workshop.models import Group, Note, Participant, Session
-from workshop.flipchart.notes import (
-    NoteError,
-    add_note,
-    all_notes,
-    current_group,
-    delete_note,
-    edit_note,
-    visible_notes,
-)
+from workshop.extensions import socketio
+from workshop.flipchart import service as flipchart
+from workshop.flipchart.schemas import NoteAdd, NoteDelete, NoteEdit, VotePayload
+from workshop.flipchart.service import VOTES_PER_PERSON, all_notes, progress, tallies, top_three, visible_notes
 from workshop.grouping.service import current_round, question_of
-from workshop.flipchart.voting import VOTES_PER_PERSON, cast_vote, my_votes, progress, tallies, top_three
-from workshop.live.handlers import LiveHandlers
+from workshop.live import registry as live
+from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.models import Group, Note, Participant, Session
+from workshop.sessions import events as session_events
+from workshop.web.labels import NOTE_ERRORS
 
 handlers = LiveHandlers()
-
-
-def error(key: str) -> dict:
-    return {"ok": False, "error": gettext(str(NOTE_ERRORS.get(key, NOTE_ERRORS["bad_request"])))}
 
 
 # --- payloads ------------------------------------------------------------------------------------
@@ -74,6 +64,26 @@ def boards_payload(db, session: Session, facilitator: bool = False) -> dict:
             "groups": [board_payload(db, g, facilitator) for g in groups]}
 
 
+def presentation_payload(db, session: Session) -> dict:
+    """What the projector and the phones show in the presentation: one group's top 3, or all."""
+    round_ = current_round(db, session)
+    shown = flipchart.presenting_group(session)
+    groups = []
+    if round_ is not None and shown is not None:
+        for g in round_.groups:
+            if shown == 0 or g.number == shown:
+                question = question_of(db, g)
+                groups.append({"number": g.number, "colour": g.colour,
+                               "question": question.text if question else None,
+                               "top": top_payload(db, g)})
+    return {"showing": shown, "groups": groups}
+
+
+def my_votes_payload(db, participant: Participant, group: Group) -> dict:
+    votes = flipchart.my_votes(db, participant, group)
+    return {"group": group.number, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
+
+
 # --- order: a snapshot never overtakes a change of the same flipchart ------------------------------
 #
 # Phones, the projector and the facilitator replace a flipchart with each `board`/`boards` snapshot and
@@ -102,24 +112,29 @@ def flipchart_order(*group_ids: int):
 
 # --- broadcasts ----------------------------------------------------------------------------------
 
-def broadcast_note(session: Session, note: Note, removed: bool = False) -> None:
+def broadcast_note(session: Session, note: Note) -> None:
     """After a note changed: its group's phones and the projector see visible notes only."""
-    db = get_db()
-    group = db.get(Group, note.group_id)
-    public = not removed and not note.hidden and note.merged_into_id is None
+    group = get_db().get(Group, note.group_id)
+    public = not note.hidden and note.merged_into_id is None
     gone = {"id": note.id, "group": group.number}
     public_payload = note_payload(note, group) if public else None
-    facilitator_payload = None if removed else note_payload(note, group, facilitator=True)
+    facilitator_payload = note_payload(note, group, facilitator=True)
     with flipchart_order(group.id):
         for room in (f"g{group.id}", f"s{session.id}:screen"):
             if public:
                 socketio.emit("note", public_payload, to=room)
             else:
                 socketio.emit("note_removed", gone, to=room)
-        if removed:
-            socketio.emit("note_removed", gone, to=f"s{session.id}:fac")
-        else:
-            socketio.emit("note", facilitator_payload, to=f"s{session.id}:fac")
+        socketio.emit("note", facilitator_payload, to=f"s{session.id}:fac")
+
+
+def broadcast_note_removed(session: Session, note_id: int, group_id: int) -> None:
+    """After a note was deleted: everyone who saw it drops it."""
+    group = get_db().get(Group, group_id)
+    gone = {"id": note_id, "group": group.number}
+    with flipchart_order(group.id):
+        for room in (f"g{group.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+            socketio.emit("note_removed", gone, to=room)
 
 
 def broadcast_boards(session: Session) -> None:
@@ -144,11 +159,6 @@ def _emit_progress(session: Session, group: Group) -> None:
     socketio.emit("vote_progress", payload, to=f"s{session.id}:fac")
 
 
-def broadcast_progress(session: Session, group: Group) -> None:
-    with flipchart_order(group.id):
-        _emit_progress(session, group)
-
-
 def refresh_votes(session: Session, group: Group) -> None:
     """After moderation changed votes (a voted note hidden or merged): each member's own votes and the
     group's progress again."""
@@ -156,134 +166,8 @@ def refresh_votes(session: Session, group: Group) -> None:
         return
     with flipchart_order(group.id):
         for m in group.members:
-            _emit_my_votes(m.participant, group, to=f"p{m.participant_id}")
+            socketio.emit("my_votes", my_votes_payload(get_db(), m.participant, group), to=f"p{m.participant_id}")
         _emit_progress(session, group)
-
-
-def _emit_my_votes(participant: Participant, group: Group, to: str) -> None:
-    votes = my_votes(get_db(), participant, group)
-    socketio.emit("my_votes", {"group": group.number, "note_ids": votes,
-                               "remaining": VOTES_PER_PERSON - len(votes)}, to=to)
-
-
-def send_my_votes(participant: Participant, group: Group, to: str) -> None:
-    with flipchart_order(group.id):
-        _emit_my_votes(participant, group, to)
-
-
-@handlers.on_sync
-def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
-    db = get_db()
-    if conn.role == "participant":
-        participant = db.get(Participant, conn.participant_id)
-        group = current_group(db, session, participant)
-        live.set_group_room(sid, group.id if group else None)
-        if group is None:
-            return
-        with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
-            db.expire_all()
-            socketio.emit("board", board_payload(db, group), to=sid)
-            _emit_my_votes(participant, group, to=sid)
-    else:
-        round_ = current_round(db, session)
-        with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):
-            db.expire_all()
-            socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
-
-
-# --- handlers ------------------------------------------------------------------------------------
-
-def _participant_context():
-    conn = live.current_conn()
-    if conn is None or conn.role != "participant":
-        return None
-    db = get_db()
-    session = db.get(Session, conn.session_id)
-    participant = db.get(Participant, conn.participant_id)
-    if participant is None or participant.removed:
-        return None
-    return db, session, participant
-
-
-@handlers.on("note_add")
-def on_note_add(data=None, *_args):
-    ctx = _participant_context()
-    if ctx is None:
-        return error("bad_request")
-    db, session, participant = ctx
-    if not isinstance(data, dict):
-        return error("bad_request")
-    try:
-        note, created = add_note(db, session, participant, data.get("client_id"), data.get("text"))
-    except NoteError as exc:
-        return error(exc.args[0])
-    group = db.get(Group, note.group_id)
-    if created:
-        broadcast_note(session, note)
-    return {"ok": True, "note": note_payload(note, group)}
-
-
-@handlers.on("note_edit")
-def on_note_edit(data=None, *_args):
-    ctx = _participant_context()
-    if ctx is None or not isinstance(data, dict):
-        return error("bad_request")
-    db, session, participant = ctx
-    try:
-        note = edit_note(db, session, participant, data.get("id"), data.get("text"))
-    except NoteError as exc:
-        return error(exc.args[0])
-    broadcast_note(session, note)
-    return {"ok": True, "note": note_payload(note, db.get(Group, note.group_id))}
-
-
-@handlers.on("note_delete")
-def on_note_delete(data=None, *_args):
-    ctx = _participant_context()
-    if ctx is None or not isinstance(data, dict):
-        return error("bad_request")
-    db, session, participant = ctx
-    try:
-        note = delete_note(db, session, participant, data.get("id"))
-    except NoteError as exc:
-        return error(exc.args[0])
-    broadcast_note(session, note, removed=True)
-    return {"ok": True}
-
-
-@handlers.on("vote")
-def on_vote(data=None, *_args):
-    ctx = _participant_context()
-    if ctx is None or not isinstance(data, dict):
-        return error("bad_request")
-    db, session, participant = ctx
-    if not live.within_limit("vote", participant.id):
-        return error("too_fast")
-    try:
-        group, votes = cast_vote(db, session, participant, data.get("note_id"), data.get("on"))
-    except NoteError as exc:
-        return error(exc.args[0])
-    with flipchart_order(group.id):
-        _emit_my_votes(participant, group, to=f"p{participant.id}")
-        _emit_progress(session, group)
-    return {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
-
-
-# --- presentation --------------------------------------------------------------------------------
-
-def presentation_payload(db, session: Session) -> dict:
-    """What the projector and the phones show in the presentation: one group's top 3, or all."""
-    round_ = current_round(db, session)
-    shown = session.presenting_group
-    groups = []
-    if round_ is not None and shown is not None:
-        for g in round_.groups:
-            if shown == 0 or g.number == shown:
-                question = question_of(db, g)
-                groups.append({"number": g.number, "colour": g.colour,
-                               "question": question.text if question else None,
-                               "top": top_payload(db, g)})
-    return {"showing": shown, "groups": groups}
 
 
 def broadcast_presentation(session: Session) -> None:
@@ -292,7 +176,118 @@ def broadcast_presentation(session: Session) -> None:
         socketio.emit("presentation", payload, to=room)
 
 
+# --- fan-out: each flipchart change to the rooms that may see it -----------------------------------
+
+@handlers.fanout(flipchart.NoteAdded)
+@handlers.fanout(flipchart.NoteEdited)
+def on_note_written(event: flipchart.NoteAdded | flipchart.NoteEdited) -> None:
+    broadcast_note(event.session, event.note)
+
+
+@handlers.fanout(flipchart.NoteDeleted)
+def on_note_deleted(event: flipchart.NoteDeleted) -> None:
+    broadcast_note_removed(event.session, event.note_id, event.group_id)
+
+
+@handlers.fanout(flipchart.NoteModerated)
+def on_note_moderated(event: flipchart.NoteModerated) -> None:
+    broadcast_note(event.session, event.note)
+    if event.boards_changed:
+        broadcast_boards(event.session)
+    if event.votes_changed:
+        refresh_votes(event.session, get_db().get(Group, event.note.group_id))
+
+
+@handlers.fanout(flipchart.VoteCast)
+def on_vote_cast(event: flipchart.VoteCast) -> None:
+    """The voter's phones see their votes; the projector and facilitator how many have voted."""
+    with flipchart_order(event.group.id):
+        socketio.emit("my_votes", my_votes_payload(get_db(), event.participant, event.group),
+                      to=f"p{event.participant.id}")
+        _emit_progress(event.session, event.group)
+
+
+@handlers.fanout(flipchart.VotingOpened)
+def on_voting_opened(event: flipchart.VotingOpened) -> None:
+    session_events.broadcast_phase(event.session)
+    broadcast_boards(event.session)
+
+
+@handlers.fanout(flipchart.VotingClosed)
+@handlers.fanout(flipchart.TopPicked)
+def on_top_changed(event: flipchart.VotingClosed | flipchart.TopPicked) -> None:
+    broadcast_boards(event.session)
+
+
+@handlers.fanout(flipchart.PresentationStepped)
+def on_presentation_stepped(event: flipchart.PresentationStepped) -> None:
+    session_events.broadcast_phase(event.session)
+    broadcast_presentation(event.session)
+
+
+@handlers.fanout(flipchart.ParticipantRemoved)
+def on_participant_removed(event: flipchart.ParticipantRemoved) -> None:
+    """Their phones are cut off; their notes vanish; their groups' votes and the lobby are recounted."""
+    live.disconnect_participant(event.participant.id)
+    for note in event.hidden:
+        broadcast_note(event.session, note)
+    for group in event.groups:
+        refresh_votes(event.session, group)
+    session_events.broadcast_lobby(event.session)
+
+
+# VoteSettingsChanged has no fan-out: no page shows the setting live (the facilitator's form reloads).
+
+
+# --- state on (re)connect ------------------------------------------------------------------------
+
+@handlers.on_sync
+def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
+    db = get_db()
+    if conn.role == "participant":
+        participant = db.get(Participant, conn.participant_id)
+        group = flipchart.current_group(db, session, participant)
+        live.set_group_room(sid, group.id if group else None)
+        if group is None:
+            return
+        with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
+            db.expire_all()
+            socketio.emit("board", board_payload(db, group), to=sid)
+            socketio.emit("my_votes", my_votes_payload(db, participant, group), to=sid)
+    else:
+        round_ = current_round(db, session)
+        with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):
+            db.expire_all()
+            socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
+
+
 @handlers.on_sync
 def send_presentation_state(session: Session, conn: live.Conn, sid: str) -> None:
-    if session.presenting_group is not None:
+    if flipchart.presenting_group(session) is not None:
         socketio.emit("presentation", presentation_payload(get_db(), session), to=sid)
+
+
+# --- the phones' events --------------------------------------------------------------------------
+
+@handlers.on("note_add", role="participant", schema=NoteAdd, errors=NOTE_ERRORS)
+def on_note_add(ctx: LiveContext, payload: NoteAdd) -> dict:
+    note, _created = flipchart.add_note(ctx.db, ctx.session, ctx.participant, payload.client_id, payload.text)
+    return {"ok": True, "note": note_payload(note, ctx.db.get(Group, note.group_id))}
+
+
+@handlers.on("note_edit", role="participant", schema=NoteEdit, errors=NOTE_ERRORS)
+def on_note_edit(ctx: LiveContext, payload: NoteEdit) -> dict:
+    note = flipchart.edit_note(ctx.db, ctx.session, ctx.participant, payload.id, payload.text)
+    return {"ok": True, "note": note_payload(note, ctx.db.get(Group, note.group_id))}
+
+
+@handlers.on("note_delete", role="participant", schema=NoteDelete, errors=NOTE_ERRORS)
+def on_note_delete(ctx: LiveContext, payload: NoteDelete) -> dict:
+    flipchart.delete_note(ctx.db, ctx.session, ctx.participant, payload.id)
+    return {"ok": True}
+
+
+@handlers.on("vote", role="participant", schema=VotePayload, limit="vote", errors=NOTE_ERRORS)
+def on_vote(ctx: LiveContext, payload: VotePayload) -> dict:
+    _group, votes = flipchart.cast_vote(ctx.db, ctx.session, ctx.participant, payload.note_id, payload.on)
+    return {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}

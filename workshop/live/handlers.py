@@ -40,6 +40,12 @@ def error_ack(errors: Mapping, key: str) -> dict:
     return {"ok": False, "error": gettext(str(message))}
 
 
+def schema_error_key(exc: ValidationError, errors: Mapping) -> str:
+    """A schema may refuse a field with a message key as its error type (PydanticCustomError(key, …));
+    the first such key keeps its own message, anything else is "bad_request"."""
+    return next((e["type"] for e in exc.errors() if e["type"] in errors), "bad_request")
+
+
 def live_context(roles: tuple[str, ...]) -> LiveContext | None:
     conn = current_conn()
     if conn is None or conn.role not in roles:
@@ -74,7 +80,10 @@ class LiveHandlers:
            schema: type[BaseModel] | None = None, limit: str | None = None,
            errors: Mapping | None = None) -> Callable:
         """Without `role`: a raw Socket.IO handler (connect, disconnect). With it: fn(ctx, payload)
-        whose refusals become {"ok": False, "error": <translated message from `errors`>}."""
+        whose refusals become {"ok": False, "error": <translated message from `errors`>}: the key
+        "forbidden" for a socket of another role, "bad_request" for a payload its schema refuses (or the
+        message key a refused field names: schema_error_key),
+        "too_fast" over the flood limit, a DomainError's key (each falls back to "bad_request")."""
         roles = (role,) if isinstance(role, str) else role
         messages = errors or {}
 
@@ -86,14 +95,14 @@ class LiveHandlers:
             @functools.wraps(fn)
             def handler(data=None, *_args):
                 ctx = live_context(roles)
-                if ctx is None:
-                    return error_ack(messages, "bad_request")
+                if ctx is None:  # wrong role, or no longer a participant
+                    return error_ack(messages, "forbidden")
                 payload = data
                 if schema is not None:
                     try:
                         payload = schema.model_validate(data)
-                    except ValidationError:
-                        return error_ack(messages, "bad_request")
+                    except ValidationError as exc:
+                        return error_ack(messages, schema_error_key(exc, messages))
                 if limit and ctx.participant is not None and not within_limit(limit, ctx.participant.id):
                     return error_ack(messages, "too_fast")
                 try:

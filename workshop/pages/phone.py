@@ -5,9 +5,7 @@ import secrets
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -17,24 +15,20 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from workshop.db import get_db
 from workshop.extensions import limiter
+from workshop.flipchart import events as live_flipchart
+from workshop.flipchart import service as flipchart
 from workshop.grouping import events as grouping_events
-from workshop.web import guards
-from workshop.sessions import events as session_events
-from workshop.flipchart import events as live_notes
-from workshop.plans import events as live_plans
-from workshop.flipchart import notes
+from workshop.grouping import service as rounds
+from workshop.pages.forms import CodeForm, JoinForm
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
-from workshop.grouping import service as rounds
+from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.flipchart import voting
-from workshop.db import get_db
-from workshop.pages.forms import CodeForm, JoinForm
-from workshop.web.labels import NOTE_ERRORS, PLAN_ERRORS, municipality_label
-from workshop.flipchart.notes import NoteError
-from workshop.plans.service import PlanError
 from workshop.sessions.service import JoinData
+from workshop.web import guards
+from workshop.web.labels import municipality_label
 
 bp = Blueprint("phone", __name__)
 
@@ -102,118 +96,17 @@ def join(code: str):
                            registered=registered), status
 
 
-# --- flipchart and votes without JavaScript (the same domain calls as the Socket.IO events) --------
-
-def _participant_or_redirect(code: str):
-    db = get_db()
-    session = sessions.open_session_by_code(db, code)
-    if session is None:
-        return None, None, redirect(url_for("phone.join", code=code))
-    participant = sessions.participant_by_token(db, session.id, request.cookies.get(
-        guards.participant_cookie_name(session.id)))
-    if participant is None:
-        return None, None, redirect(url_for("phone.join", code=code))
-    return session, participant, None
-
-
-def _note_id(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
-@bp.route("/<joincode:code>/notes", methods=["POST"])
-def add_note(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    try:
-        note, created = notes.add_note(get_db(), session, participant, request.form.get("client_id"),
-                                       request.form.get("text"))
-    except NoteError as exc:
-        flash(NOTE_ERRORS[exc.args[0]], "error")
-    else:
-        if created:
-            live_notes.broadcast_note(session, note)
-        flash(_("Note added."), "success")
-    return redirect(url_for("phone.join", code=code) + "#board")
-
-
-@bp.route("/<joincode:code>/notes/<int:note_id>/<action>", methods=["POST"])
-def change_note(code: str, note_id: int, action: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        if action == "edit":
-            note = notes.edit_note(db, session, participant, note_id, request.form.get("text"))
-            live_notes.broadcast_note(session, note)
-            flash(_("Note saved."), "success")
-        elif action == "delete":
-            note = notes.delete_note(db, session, participant, note_id)
-            live_notes.broadcast_note(session, note, removed=True)
-            flash(_("Note deleted."), "success")
-        elif action == "vote":
-            group, _votes = voting.cast_vote(db, session, participant, note_id, request.form.get("on") == "1")
-            live_notes.send_my_votes(participant, group, to=f"p{participant.id}")
-            live_notes.broadcast_progress(session, group)
-        else:
-            abort(404)
-    except NoteError as exc:
-        flash(NOTE_ERRORS[exc.args[0]], "error")
-    return redirect(url_for("phone.join", code=code) + "#board")
-
-
 def participant_view(db, session, participant) -> dict:
     """Everything the participant page shows at load (the no-JS page is complete by itself)."""
-    group = notes.current_group(db, session, participant)
+    group = flipchart.current_group(db, session, participant)
     view = {"session": session, "participant": participant, "group": group, "board": None,
             "my_votes": [], "client_id": secrets.token_urlsafe(12),
-            "presentation": live_notes.presentation_payload(db, session),
+            "presentation": live_flipchart.presentation_payload(db, session),
             "plan": {"actions": plans.items_of(db, session, participant.municipality),
                      "followups": plans.open_followups(db, session, participant.municipality)},
             "plan_sources": []}
     if group is not None:
-        view["plan_sources"] = [(n, group.number) for n, _v in voting.top_three(db, group).places]
-        view["board"] = live_notes.board_payload(db, group)
-        view["my_votes"] = voting.my_votes(db, participant, group)
+        view["plan_sources"] = [(n, group.number) for n, _v in flipchart.top_three(db, group).places]
+        view["board"] = live_flipchart.board_payload(db, group)
+        view["my_votes"] = flipchart.my_votes(db, participant, group)
     return view
-
-
-# --- the municipality's plan without JavaScript -------------------------------------------------
-
-@bp.route("/<joincode:code>/plan", methods=["POST"])
-def plan_save(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        data = plans.clean_item(request.form.to_dict())
-        item_id = _note_id(request.form.get("id", ""))
-        if item_id is None:
-            item = plans.create_item(db, session, participant.municipality, data, participant)
-        else:
-            item = plans.update_item(db, session, plans.item_of(db, session, item_id), data, participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")
-
-
-@bp.route("/<joincode:code>/plan/followup", methods=["POST"])
-def plan_followup(code: str):
-    session, participant, response = _participant_or_redirect(code)
-    if response:
-        return response
-    db = get_db()
-    try:
-        item = plans.item_of(db, session, _note_id(request.form.get("id", "")))
-        plans.follow_up(db, session, item, request.form.get("status"), request.form.get("comment"), participant)
-    except PlanError as exc:
-        flash(PLAN_ERRORS[exc.args[0]], "error")
-    else:
-        live_plans.broadcast_plan(session, item.municipality)
-        flash(_("Plan saved."), "success")
-    return redirect(url_for("phone.join", code=code) + "#plan")

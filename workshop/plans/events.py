@@ -1,18 +1,46 @@
-"""Live municipality plans: phones of a municipality, the projector and the facilitator follow changes."""
+"""Live municipality plans: phones of a municipality, the projector and the facilitator follow changes.
+
+Events to clients: ``plan`` (the phones of one municipality: its actions and follow-ups) and
+``plans`` (projector and facilitator: every municipality's). Events from clients: ``plan_save``
+{id?, what, owner, due, status, source_note_id} → {ok, item}; ``plan_followup`` {id, status,
+comment} → {ok}; refusals → {ok: false, error}.
+"""
 from __future__ import annotations
 
-from flask_babel import gettext
+from typing import Any
 
-from workshop.extensions import socketio
-from workshop.live import registry as live
-from workshop.plans import service as plans
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+
 from workshop.db import get_db
-from workshop.web.labels import PLAN_ERRORS
+from workshop.extensions import socketio
+from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.registry import Conn
 from workshop.models import Participant, PlanItem, Session
-from workshop.plans.service import PlanError
-from workshop.live.handlers import LiveHandlers
+from workshop.plans import service as plans
+from workshop.web.labels import PLAN_ERRORS
 
 handlers = LiveHandlers()
+
+Text = StrictStr | None
+
+
+class SavePayload(BaseModel):
+    """An action: texts are strings (the service checks them); the id and the status are checked
+    by the service too, so a wrong one gets the same message as on the no-JS form."""
+    model_config = ConfigDict(extra="ignore")
+    id: Any = None
+    what: Text = None
+    owner: Text = None
+    due: Text = None
+    status: Any = None
+    source_note_id: StrictInt | StrictStr | None = None
+
+
+class FollowupPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: Any = None
+    status: Any = None
+    comment: Text = None
 
 
 def item_payload(item: PlanItem) -> dict:
@@ -31,6 +59,8 @@ def room_of(session: Session, municipality: str) -> str:
     return f"m{session.id}:{municipality}"
 
 
+# --- fan-out: committed changes to the rooms that may see them -------------------------------------
+
 def broadcast_plan(session: Session, municipality: str) -> None:
     db = get_db()
     socketio.emit("plan", plans_payload(db, session, municipality), to=room_of(session, municipality))
@@ -39,8 +69,21 @@ def broadcast_plan(session: Session, municipality: str) -> None:
     socketio.emit("plans", everything, to=f"s{session.id}:fac")
 
 
+@handlers.fanout(plans.PlanItemSaved)
+@handlers.fanout(plans.PlanFollowedUp)
+def on_item_changed(event: plans.PlanItemSaved | plans.PlanFollowedUp) -> None:
+    broadcast_plan(event.session, event.item.municipality)
+
+
+@handlers.fanout(plans.PlanItemDeleted)
+def on_item_deleted(event: plans.PlanItemDeleted) -> None:
+    broadcast_plan(event.session, event.municipality)
+
+
+# --- handlers -----------------------------------------------------------------------------------
+
 @handlers.on_sync
-def send_plan_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_plan_state(session: Session, conn: Conn, sid: str) -> None:
     db = get_db()
     if conn.role == "participant":
         participant = db.get(Participant, conn.participant_id)
@@ -50,47 +93,16 @@ def send_plan_state(session: Session, conn: live.Conn, sid: str) -> None:
         socketio.emit("plans", plans_payload(db, session), to=sid)
 
 
-def _error(key: str) -> dict:
-    return {"ok": False, "error": gettext(str(PLAN_ERRORS.get(key, PLAN_ERRORS["bad_request"])))}
-
-
-@handlers.on("plan_save")
-def on_plan_save(data=None, *_args):
+@handlers.on("plan_save", role="participant", schema=SavePayload, limit="plan", errors=PLAN_ERRORS)
+def on_plan_save(ctx: LiveContext, payload: SavePayload) -> dict:
     """Add (no id) or edit (id) an action of the participant's own municipality."""
-    conn = live.current_conn()
-    if conn is None or conn.role != "participant" or not isinstance(data, dict):
-        return _error("bad_request")
-    db = get_db()
-    session = db.get(Session, conn.session_id)
-    participant = db.get(Participant, conn.participant_id)
-    if not live.within_limit("plan", participant.id):
-        return _error("too_fast")
-    try:
-        item_data = plans.clean_item(data)
-        if data.get("id") is None:
-            item = plans.create_item(db, session, participant.municipality, item_data, participant)
-        else:
-            item = plans.update_item(db, session, plans.item_of(db, session, data.get("id")), item_data, participant)
-    except PlanError as exc:
-        return _error(exc.args[0])
-    broadcast_plan(session, item.municipality)
+    data = plans.clean_item(payload.model_dump())
+    item = plans.save_item(ctx.db, ctx.session, ctx.participant, payload.id, data)
     return {"ok": True, "item": item_payload(item)}
 
 
-@handlers.on("plan_followup")
-def on_plan_followup(data=None, *_args):
-    conn = live.current_conn()
-    if conn is None or conn.role != "participant" or not isinstance(data, dict):
-        return _error("bad_request")
-    db = get_db()
-    session = db.get(Session, conn.session_id)
-    participant = db.get(Participant, conn.participant_id)
-    if not live.within_limit("plan", participant.id):
-        return _error("too_fast")
-    try:
-        item = plans.item_of(db, session, data.get("id"))
-        plans.follow_up(db, session, item, data.get("status"), data.get("comment"), participant)
-    except PlanError as exc:
-        return _error(exc.args[0])
-    broadcast_plan(session, item.municipality)
+@handlers.on("plan_followup", role="participant", schema=FollowupPayload, limit="plan", errors=PLAN_ERRORS)
+def on_plan_followup(ctx: LiveContext, payload: FollowupPayload) -> dict:
+    item = plans.item_of(ctx.db, ctx.session, payload.id)
+    plans.follow_up(ctx.db, ctx.session, item, payload.status, payload.comment, ctx.participant)
     return {"ok": True}

@@ -5,22 +5,47 @@ change is kept as a PlanUpdate, also when it is made in a later workshop of the 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import row_id
+from workshop.core.text import TextError, clean_text
 from workshop.models import PLAN_STATUSES, Note, Participant, PlanItem, PlanUpdate, Series, Session, utcnow
-from workshop.sessions.service import allowed_municipalities, bump, row_id
+from workshop.sessions.service import allowed_municipalities, bump
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 LIMITS = {"what": 500, "owner": 200, "due": 60, "comment": 500}
 
 
-class PlanError(ValueError):
+class PlanError(DomainError):
     """A refused plan change; args[0] is a key of labels.PLAN_ERRORS."""
+
+
+# --- domain events: published after each commit, sent to the rooms by plans/events.py --------------
+
+@dataclass(frozen=True)
+class PlanItemSaved(DomainEvent):
+    """An action was added to a municipality's plan, or edited."""
+    session: Session
+    item: PlanItem
+
+
+@dataclass(frozen=True)
+class PlanFollowedUp(DomainEvent):
+    """In `session`, someone recorded how an action (maybe of an earlier workshop) is going."""
+    session: Session
+    item: PlanItem
+    update: PlanUpdate
+
+
+@dataclass(frozen=True)
+class PlanItemDeleted(DomainEvent):
+    session: Session
+    municipality: str
+    item_id: int
 
 
 @dataclass
@@ -33,22 +58,12 @@ class ItemData:
 
 
 def _clean(value, field: str, required: bool = False) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise PlanError(f"{field}_missing")
-        return None
-    if not isinstance(value, str):
-        raise PlanError("bad_request")
-    value = unicodedata.normalize("NFC", value).strip()
-    if not value:
-        if required:
-            raise PlanError(f"{field}_missing")
-        return None
-    if len(value) > LIMITS[field]:
-        raise PlanError(f"{field}_too_long")
-    if _CONTROL.search(value):
-        raise PlanError("control")
-    return value
+    """One plan text (several lines allowed); the message key names the field."""
+    try:
+        return clean_text(value, LIMITS[field], multiline=True, required=required)
+    except TextError as exc:
+        raise PlanError({"empty": f"{field}_missing", "too_long": f"{field}_too_long", "control": "control",
+                         "type": "bad_request"}[exc.reason]) from None
 
 
 def clean_item(raw: dict) -> ItemData:
@@ -61,12 +76,8 @@ def clean_item(raw: dict) -> ItemData:
     source = raw.get("source_note_id")
     if source in ("", None):
         source = None
-    else:
-        if isinstance(source, str) and source.isascii() and source.isdigit() and len(source) < 12:
-            source = int(source)
-        source = row_id(source)
-        if source is None:
-            raise PlanError("bad_request")
+    elif (source := row_id(source)) is None:
+        raise PlanError("bad_request")
     return ItemData(what=_clean(raw.get("what"), "what", required=True), owner=_clean(raw.get("owner"), "owner"),
                     due=_clean(raw.get("due"), "due"), status=status, source_note_id=source)
 
@@ -112,6 +123,7 @@ def create_item(db: DB, session: Session, municipality: str, data: ItemData,
     db.add(item)
     bump(session)
     db.commit()
+    publish(PlanItemSaved(session, item))
     return item
 
 
@@ -144,7 +156,15 @@ def update_item(db: DB, session: Session, item: PlanItem, data: ItemData,
         item.updates.append(PlanUpdate(session_id=session.id, status=data.status, by_facilitator=participant is None))
     bump(session)
     db.commit()
+    publish(PlanItemSaved(session, item))
     return item
+
+
+def save_item(db: DB, session: Session, participant: Participant, item_id, data: ItemData) -> PlanItem:
+    """A phone's plan form: a new action of its own municipality (no id), or an edit of one."""
+    if item_id is None:
+        return create_item(db, session, participant.municipality, data, participant)
+    return update_item(db, session, item_of(db, session, item_id), data, participant)
 
 
 def follow_up(db: DB, session: Session, item: PlanItem, status, comment,
@@ -162,15 +182,18 @@ def follow_up(db: DB, session: Session, item: PlanItem, status, comment,
     item.updated_at = utcnow()
     bump(session)
     db.commit()
+    publish(PlanFollowedUp(session, item, update))
     return update
 
 
 def delete_item(db: DB, session: Session, item: PlanItem, participant: Participant | None = None) -> None:
     if not may_edit(participant, item.municipality) or item.session_id != session.id:
         raise PlanError("not_yours")
+    municipality, item_id = item.municipality, item.id
     db.delete(item)
     bump(session)
     db.commit()
+    publish(PlanItemDeleted(session, municipality, item_id))
 
 
 def items_of(db: DB, session: Session, municipality: str | None = None) -> list[PlanItem]:
@@ -208,7 +231,7 @@ def open_followups(db: DB, session: Session, municipality: str | None = None) ->
             or any(u.session_id == session.id for u in i.updates)]
 
 
-# --- series ------------------------------------------------------------------------------------
+# --- series (no live view: nothing to publish) --------------------------------------------------
 
 def create_series(db: DB, facilitator_id: int, name) -> Series:
     name = _clean(name, "owner", required=False)

@@ -7,22 +7,31 @@ Events from clients: ``poll_answer`` {poll, choice | text} → {ok, mine} or {ok
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from typing import Any
 
-from workshop.extensions import socketio
-from workshop.live import registry as live
-from workshop.polls import service as polls
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+
 from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.registry import Conn
+from workshop.models import Poll, Session
+from workshop.polls import service as polls
 from workshop.web.labels import POLL_ERRORS
-from workshop.models import Participant, Poll, Session
-from workshop.polls.service import PollError
-from workshop.live.handlers import LiveHandlers
 
 handlers = LiveHandlers()
 
+ANSWER_ERRORS = {**POLL_ERRORS, "bad_request": POLL_ERRORS["no_poll"],
+                 "forbidden": _l("Only participants can answer polls.")}
 
-def error_message(key: str) -> str:
-    return str(POLL_ERRORS[key])
+
+class AnswerPayload(BaseModel):
+    """The poll's id; the choice or the text is checked by the service, as for the no-JS form."""
+    model_config = ConfigDict(extra="ignore")
+    poll: StrictInt | StrictStr | None = None
+    choice: Any = None
+    text: Any = None
 
 
 def phone_payload(session: Session, poll: Poll | None, mine: polls.Mine | None = None) -> dict:
@@ -42,7 +51,7 @@ def own_phone_payload(session: Session, participant_id: int) -> dict:
     return phone_payload(session, poll, polls.mine(db, poll, participant_id) if poll else None)
 
 
-# --- broadcasts (after the domain call has committed) -------------------------------------------
+# --- fan-out: committed changes to the rooms that may see them -------------------------------------
 
 def broadcast_results(session: Session, poll: Poll | None = None) -> None:
     """Projector and facilitator: results of what the projector shows (and of `poll`, if another)."""
@@ -54,9 +63,12 @@ def broadcast_results(session: Session, poll: Poll | None = None) -> None:
         socketio.emit("poll_results", results_payload(session, poll), to=f"s{session.id}:fac")
 
 
-def broadcast_poll(session: Session) -> None:
-    """After open, close or delete: phones show the open poll (or none), the projector its results."""
-    db = get_db()
+@handlers.fanout(polls.PollOpened)
+@handlers.fanout(polls.PollClosed)
+@handlers.fanout(polls.PollDeleted)
+def broadcast_poll(event: polls.PollOpened | polls.PollClosed | polls.PollDeleted) -> None:
+    """Phones show the open poll (or none), the projector its results."""
+    db, session = get_db(), event.session
     poll = polls.open_poll_of(db, session)
     socketio.emit("poll", phone_payload(session, poll), to=f"s{session.id}")
     if poll is not None:  # a re-opened poll: those who answered before see their answers again
@@ -65,53 +77,38 @@ def broadcast_poll(session: Session) -> None:
     broadcast_results(session)
 
 
-def after_answer(session: Session, poll: Poll, participant_id: int) -> dict:
-    """An answer was saved: the participant's other tabs, the projector and the facilitator follow."""
-    mine = polls.mine(get_db(), poll, participant_id)
-    socketio.emit("poll", phone_payload(session, poll, mine), to=f"p{participant_id}")
-    broadcast_results(session, poll)
-    return mine.as_dict()
+@handlers.fanout(polls.PollWordRemoved)
+def on_word_removed(event: polls.PollWordRemoved) -> None:
+    broadcast_results(event.session, event.poll)
+
+
+@handlers.fanout(polls.PollAnswered)
+def on_answered(event: polls.PollAnswered) -> None:
+    """The participant's other tabs, the projector and the facilitator follow."""
+    socketio.emit("poll", phone_payload(event.session, event.poll, event.mine), to=f"p{event.participant_id}")
+    broadcast_results(event.session, event.poll)
 
 
 # --- handlers -----------------------------------------------------------------------------------
 
 @handlers.on_sync
-def send_poll_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_poll_state(session: Session, conn: Conn, sid: str) -> None:
     if conn.role == "participant":
         socketio.emit("poll", own_phone_payload(session, conn.participant_id), to=sid)
     else:
         socketio.emit("poll_results", results_payload(session, polls.shown_poll(get_db(), session)), to=sid)
 
 
-@handlers.on("poll_state")
-def on_poll_state(*_args):
-    conn = live.current_conn()
-    if conn is None:
-        return {"ok": False}
-    session = get_db().get(Session, conn.session_id)
-    if conn.role == "participant":
-        return {"ok": True, **own_phone_payload(session, conn.participant_id)}
-    return {"ok": True, **results_payload(session, polls.shown_poll(get_db(), session))}
+@handlers.on("poll_state", role=("participant", "screen", "facilitator"),
+             errors={"bad_request": POLL_ERRORS["not_participant"]})
+def on_poll_state(ctx: LiveContext, _payload) -> dict:
+    if ctx.participant is not None:
+        return {"ok": True, **own_phone_payload(ctx.session, ctx.participant.id)}
+    return {"ok": True, **results_payload(ctx.session, polls.shown_poll(ctx.db, ctx.session))}
 
 
-@handlers.on("poll_answer")
-def on_poll_answer(data=None, *_args):
-    conn = live.current_conn()
-    if conn is None or conn.role != "participant":
-        return {"ok": False, "error": _("Only participants can answer polls.")}
-    if not isinstance(data, dict):
-        return {"ok": False, "error": error_message("no_poll")}
-    db = get_db()
-    session = db.get(Session, conn.session_id)
-    participant = db.get(Participant, conn.participant_id)
-    if participant is None:
-        return {"ok": False, "error": error_message("not_participant")}
-    if not live.within_limit("poll", participant.id):
-        return {"ok": False, "error": error_message("too_fast")}
-    try:
-        poll = polls.answer(db, session, participant, data.get("poll"),
-                            choice=data.get("choice"), text=data.get("text"))
-    except PollError as exc:
-        db.rollback()
-        return {"ok": False, "error": error_message(exc.args[0])}
-    return {"ok": True, "mine": after_answer(session, poll, participant.id)}
+@handlers.on("poll_answer", role="participant", schema=AnswerPayload, limit="poll", errors=ANSWER_ERRORS)
+def on_poll_answer(ctx: LiveContext, payload: AnswerPayload) -> dict:
+    answered = polls.answer(ctx.db, ctx.session, ctx.participant, payload.poll,
+                            choice=payload.choice, text=payload.text)
+    return {"ok": True, "mine": answered.mine.as_dict()}

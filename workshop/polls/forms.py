@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, choices, strip
 
+
 class PollForm(FlaskForm):
     kind = ChoiceField(_l("Kind"), validators=[InputRequired(_l("Choose the kind of poll."))])
     question = TextAreaField(_l("Question"), validators=[
@@ -23,8 +24,8 @@ class PollForm(FlaskForm):
         self.kind.choices = choices(POLL_KIND_LABELS.items())
 
     def validate_options(self, field):
-        from workshop.web.labels import POLL_ERRORS
         from workshop.polls.service import PollError, clean_options
+        from workshop.web.labels import POLL_ERRORS
         self.parsed_options = []
         if self.kind.data != "choice":
             return

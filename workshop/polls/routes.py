@@ -15,16 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from workshop.web import guards
-from workshop.polls import events as live_polls
+from workshop.db import get_db
 from workshop.pages import phone
 from workshop.polls import service as polls
-from workshop.sessions import service as sessions
-from workshop.web.guards import login_required, own_session
-from workshop.db import get_db
 from workshop.polls.forms import PollForm
-from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS
 from workshop.polls.service import PollError
+from workshop.sessions import service as sessions
+from workshop.web.guards import current_participant, login_required, own_session
+from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS
 
 bp = Blueprint("polls", __name__)
 
@@ -62,7 +60,7 @@ def polls_page(session_id: int):
         try:
             polls.create_poll(db, session, form.kind.data, form.question.data, form.parsed_options)
         except PollError as exc:
-            form.question.errors.append(POLL_ERRORS[exc.args[0]])
+            form.question.errors.append(POLL_ERRORS[exc.key])
         else:
             flash(_("Poll saved. Open it when the room is ready to answer."), "success")
             return redirect(url_for("polls.polls_page", session_id=session.id))
@@ -83,26 +81,21 @@ def poll_action(session_id: int, poll_id: int, action: str):
     try:
         if action == "open":
             polls.open_poll(db, session, poll)
-            live_polls.broadcast_poll(session)
             flash(_("The poll is open: phones show it now."), "success")
         elif action == "close":
             polls.close_poll(db, session, poll)
-            live_polls.broadcast_poll(session)
             flash(_("The poll is closed. The projector keeps showing its results."), "success")
         elif action == "delete":
             polls.delete_poll(db, session, poll)
-            live_polls.broadcast_poll(session)
             flash(_("Poll deleted."), "success")
         elif action == "remove-word":
             removed = polls.remove_word(db, session, poll, request.form.get("word", "")[:200])
-            live_polls.broadcast_results(session, poll)
             flash(ngettext("Removed from the word cloud: %(num)s answer.",
                            "Removed from the word cloud: %(num)s answers.", removed), "success")
         else:
             abort(404)
     except PollError as exc:
-        db.rollback()
-        flash(POLL_ERRORS[exc.args[0]], "error")
+        flash(POLL_ERRORS[exc.key], "error")
     return redirect(url_for("polls.polls_page", session_id=session.id) + f"#poll-{poll_id}")
 
 
@@ -114,22 +107,19 @@ def answer(code: str):
     session = sessions.open_session_by_code(db, code)
     if session is None:
         return render_template("phone/unknown_code.html", code=code), 404
-    token = request.cookies.get(guards.participant_cookie_name(session.id))
-    participant = sessions.participant_by_token(db, session.id, token)
+    participant = current_participant(session)
     if participant is None:
         flash(POLL_ERRORS["not_participant"], "error")
         return redirect(url_for("phone.join", code=code), 303)
     try:
-        poll = polls.answer(db, session, participant, request.form.get("poll"),
-                            choice=request.form.get("choice"), text=request.form.get("text"))
+        polls.answer(db, session, participant, request.form.get("poll"),
+                     choice=request.form.get("choice"), text=request.form.get("text"))
     except PollError as exc:
-        db.rollback()
         # The participant page again, with the message next to the poll and the text kept.
-        g.poll_error = POLL_ERRORS[exc.args[0]]
+        g.poll_error = POLL_ERRORS[exc.key]
         g.poll_text = request.form.get("text", "")[:polls.MAX_ANSWER * 4]
         response = make_response(phone.join(code))
         response.status_code = 400
         return response
-    live_polls.after_answer(session, poll, participant.id)
     flash(_("Thank you! Your answer was saved."), "success")
     return redirect(url_for("phone.join", code=code) + "#poll", 303)

@@ -3,20 +3,25 @@
 A choice poll has 2–8 options and one answer per participant, changeable while the poll is open.
 A words poll takes up to three short answers (one or two words each) per participant and shows
 them as a word cloud where inflected forms of one Finnish word count together.
-Like every domain module, each change is committed and bumps the session's sequence number
-before the caller broadcasts it.
+Each change bumps the session's sequence number, commits, then publishes a domain event that
+polls/events.py sends to the rooms. `tally` is the one count of a poll's answers (live and exports).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DB
 
-from workshop.polls import lemmas
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import parse_int, row_id
+from workshop.core.text import TextError, clean_text
 from workshop.models import Participant, Poll, PollAnswer, Session, utcnow
+from workshop.polls import lemmas
 from workshop.sessions.service import bump
 
 KINDS = ("choice", "words")
@@ -28,47 +33,88 @@ MAX_ANSWER_WORDS = 2
 CLOUD_SIZES = 5  # font size classes w1…w5
 MAX_CLOUD_WORDS = 80
 
-# C0/C1 controls, and invisible or direction-changing marks that could garble the projector.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 HAS_WORD_CHAR = re.compile(r"\w")
 
 
-class PollError(ValueError):
+class PollError(DomainError):
     """Something a facilitator or participant asked that cannot be done; args[0] is a message key."""
 
 
-def to_int(value) -> int | None:
-    """A small non-negative int from a form field or a Socket.IO payload; None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value < 10**9 else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
+# core.text's reasons → this feature's message keys (labels.POLL_ERRORS)
+QUESTION_ERRORS = {"empty": "bad_question", "too_long": "bad_question", "type": "bad_question",
+                   "control": "control_chars"}
+OPTION_ERRORS = {"too_long": "option_too_long", "type": "option_count", "control": "control_chars"}
+ANSWER_ERRORS = {"empty": "empty_answer", "too_long": "answer_too_long", "type": "empty_answer",
+                 "control": "control_chars"}
+
+
+# --- domain events: published after each commit, sent to the rooms by polls/events.py --------------
+
+@dataclass(frozen=True)
+class PollCreated(DomainEvent):
+    """A new poll, still closed: nothing live changes until it is opened."""
+    session: Session
+    poll: Poll
+
+
+@dataclass(frozen=True)
+class PollOpened(DomainEvent):
+    """Phones show this poll now (any other open poll of the session was closed)."""
+    session: Session
+    poll: Poll
+
+
+@dataclass(frozen=True)
+class PollClosed(DomainEvent):
+    """Phones stop showing the poll; the projector keeps its final results."""
+    session: Session
+    poll: Poll
+
+
+@dataclass(frozen=True)
+class PollDeleted(DomainEvent):
+    session: Session
+    poll_id: int
+
+
+@dataclass(frozen=True)
+class PollWordRemoved(DomainEvent):
+    """The facilitator took a word (all its forms) off a word cloud."""
+    session: Session
+    poll: Poll
+    removed: int
+
+
+@dataclass(frozen=True)
+class PollAnswered(DomainEvent):
+    """A participant's answer was saved; `mine` is all of their answers to this poll now."""
+    session: Session
+    poll: Poll
+    participant_id: int
+    mine: "Mine"
 
 
 # --- facilitator ------------------------------------------------------------------------------
 
 def clean_question(question) -> str:
-    if not isinstance(question, str):
-        raise PollError("bad_question")
-    question = " ".join(question.split())
-    if not question or len(question) > MAX_QUESTION:
-        raise PollError("bad_question")
-    if CONTROL_CHARS.search(question):
-        raise PollError("control_chars")
-    return question
+    try:
+        return clean_text(question, MAX_QUESTION, collapse=True)
+    except TextError as exc:
+        raise PollError(QUESTION_ERRORS[exc.reason]) from None
 
 
 def clean_options(options) -> list[str]:
-    cleaned = [" ".join(o.split()) for o in options if isinstance(o, str) and o.strip()]
+    """2–8 distinct options of at most 120 characters; blank lines are left out."""
+    cleaned = []
+    for option in options:
+        try:
+            text = clean_text(option, MAX_OPTION, collapse=True, required=False)
+        except TextError as exc:
+            raise PollError(OPTION_ERRORS[exc.reason]) from None
+        if text:
+            cleaned.append(text)
     if not MIN_OPTIONS <= len(cleaned) <= MAX_OPTIONS:
         raise PollError("option_count")
-    if any(len(o) > MAX_OPTION for o in cleaned):
-        raise PollError("option_too_long")
-    if any(CONTROL_CHARS.search(o) for o in cleaned):
-        raise PollError("control_chars")
     if len({o.casefold() for o in cleaned}) != len(cleaned):
         raise PollError("option_twice")
     return cleaned
@@ -83,6 +129,7 @@ def create_poll(db: DB, session: Session, kind: str, question: str, options=()) 
     db.add(poll)
     bump(session)
     db.commit()
+    publish(PollCreated(session, poll))
     return poll
 
 
@@ -92,7 +139,7 @@ def polls_of(db: DB, session: Session) -> list[Poll]:
 
 def poll_of_session(db: DB, session: Session, poll_id) -> Poll:
     """The poll with this id if it belongs to this session; the same error for foreign and missing."""
-    poll_id = to_int(poll_id)
+    poll_id = row_id(poll_id)
     poll = db.get(Poll, poll_id) if poll_id is not None else None
     if poll is None or poll.session_id != session.id:
         raise PollError("no_poll")
@@ -122,6 +169,7 @@ def open_poll(db: DB, session: Session, poll: Poll) -> Poll:
     poll.is_open, poll.closed_at = True, None
     bump(session)
     db.commit()
+    publish(PollOpened(session, poll))
     return poll
 
 
@@ -130,14 +178,17 @@ def close_poll(db: DB, session: Session, poll: Poll) -> Poll:
         poll.is_open, poll.closed_at = False, utcnow()
         bump(session)
         db.commit()
+        publish(PollClosed(session, poll))
     return poll
 
 
 def delete_poll(db: DB, session: Session, poll: Poll) -> None:
-    db.execute(delete(PollAnswer).where(PollAnswer.poll_id == poll.id))
+    poll_id = poll.id
+    db.execute(delete(PollAnswer).where(PollAnswer.poll_id == poll_id))
     db.delete(poll)
     bump(session)
     db.commit()
+    publish(PollDeleted(session, poll_id))
 
 
 def remove_word(db: DB, session: Session, poll: Poll, key: str) -> int:
@@ -149,6 +200,7 @@ def remove_word(db: DB, session: Session, poll: Poll, key: str) -> int:
         db.execute(delete(PollAnswer).where(PollAnswer.id.in_(ids)))
         bump(session)
         db.commit()
+        publish(PollWordRemoved(session, poll, len(ids)))
     return len(ids)
 
 
@@ -156,19 +208,13 @@ def remove_word(db: DB, session: Session, poll: Poll, key: str) -> int:
 
 def clean_answer_text(text) -> str:
     """One or two words, 1–60 characters, no control characters; inner whitespace collapsed."""
-    if not isinstance(text, str):
+    try:
+        cleaned = clean_text(text, MAX_ANSWER, collapse=True)
+    except TextError as exc:
+        raise PollError(ANSWER_ERRORS[exc.reason]) from None
+    if not HAS_WORD_CHAR.search(cleaned):
         raise PollError("empty_answer")
-    if len(text) > 4 * MAX_ANSWER:  # no work on megabytes of input
-        raise PollError("answer_too_long")
-    if CONTROL_CHARS.search(text):
-        raise PollError("control_chars")
-    words = text.split()
-    cleaned = " ".join(words)
-    if not cleaned or not HAS_WORD_CHAR.search(cleaned):
-        raise PollError("empty_answer")
-    if len(cleaned) > MAX_ANSWER:
-        raise PollError("answer_too_long")
-    if len(words) > MAX_ANSWER_WORDS:
+    if len(cleaned.split()) > MAX_ANSWER_WORDS:
         raise PollError("too_many_words")
     return cleaned
 
@@ -194,7 +240,7 @@ def choose(db: DB, session: Session, poll: Poll, participant: Participant, choic
     _check_can_answer(session, poll, participant)
     if poll.kind != "choice":
         raise PollError("wrong_kind")
-    index = to_int(choice)
+    index = parse_int(choice)
     if index is None or index >= len(poll.options):
         raise PollError("bad_choice")
     mine = _answers(db, poll, participant.id)
@@ -227,14 +273,14 @@ def add_words(db: DB, session: Session, poll: Poll, participant: Participant, te
     return answer
 
 
-def answer(db: DB, session: Session, participant: Participant, poll_id, choice=None, text=None) -> Poll:
+def answer(db: DB, session: Session, participant: Participant, poll_id, choice=None, text=None) -> PollAnswered:
     """The one entry point of the phone's HTTP form and Socket.IO event: raw values in, validated here."""
     poll = poll_of_session(db, session, poll_id)
     if poll.kind == "choice":
         choose(db, session, poll, participant, choice)
     else:
         add_words(db, session, poll, participant, text)
-    return poll
+    return publish(PollAnswered(session, poll, participant.id, mine(db, poll, participant.id)))
 
 
 # --- what is shown ----------------------------------------------------------------------------
@@ -264,59 +310,93 @@ def cloud_key(text: str) -> str:
     return lemmas.phrase_lemma(text).lower()
 
 
-def choice_counts(db: DB, poll: Poll) -> list[int]:
-    """Votes per option; one per participant even if two first answers raced into the table."""
-    latest: dict[int, int] = {}
-    for a in _answers(db, poll):
-        if a.choice is not None and 0 <= a.choice < len(poll.options):
-            latest[a.participant_id] = a.choice
-    counts = Counter(latest.values())
-    return [counts.get(i, 0) for i in range(len(poll.options))]
+# --- the one tally: live results and exports count the same way ----------------------------------
+
+@dataclass(frozen=True)
+class OptionCount:
+    index: int
+    text: str
+    count: int
+    percent: int  # of the votes cast
 
 
-def _word_answers(db: DB, poll: Poll) -> list[PollAnswer]:
-    """The answers that count: at most three per participant, even if two raced past the limit."""
-    per_person: Counter[int] = Counter()
-    counted = []
-    for a in _answers(db, poll):
-        per_person[a.participant_id] += 1
-        if a.text and per_person[a.participant_id] <= MAX_WORD_ANSWERS:
-            counted.append(a)
-    return counted
+@dataclass(frozen=True)
+class WordCount:
+    key: str  # the word's base forms, lower case: what the facilitator removes by
+    word: str  # as shown: the base forms of the first answer with this key
+    count: int
 
 
-def word_cloud(db: DB, poll: Poll) -> list[dict]:
-    """Words by frequency, inflections counted together; each with a size class 1–5."""
+@dataclass(frozen=True)
+class Tally:
+    """One poll's results: no participant named. `total` is the votes of a choice poll, or the
+    answers a words poll's cloud counts; `words` is sorted by frequency, then alphabetically."""
+    kind: str
+    people: int
+    total: int
+    options: tuple[OptionCount, ...] = ()
+    words: tuple[WordCount, ...] = ()
+
+
+def tally(kind: str, options: Sequence[str],
+          answers: Iterable[tuple[Hashable, int | None, str | None]]) -> Tally:
+    """Count a poll's answers, given oldest first as (participant, choice, text).
+
+    `participant` is anything that tells people apart (a row id, an export key). The limits hold
+    even if answers raced past them: a choice poll counts each person's latest valid choice, a words
+    poll each person's first three answers.
+    """
+    answers = list(answers)
+    people = len({who for who, _choice, _text in answers})
+    if kind == "choice":
+        latest = {who: choice for who, choice, _text in answers
+                  if choice is not None and 0 <= choice < len(options)}
+        votes = Counter(latest.values())
+        total = sum(votes.values())
+        rows = tuple(OptionCount(i, text, votes.get(i, 0), round(100 * votes.get(i, 0) / total) if total else 0)
+                     for i, text in enumerate(options))
+        return Tally(kind, people, total, options=rows)
+    per_person: Counter = Counter()
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
-    for a in _word_answers(db, poll):
-        key = cloud_key(a.text or "")
-        if key:
-            counts[key] += 1
-            shown.setdefault(key, lemmas.phrase_lemma(a.text))
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CLOUD_WORDS]
+    for who, _choice, text in answers:
+        per_person[who] += 1
+        if text and per_person[who] <= MAX_WORD_ANSWERS:
+            key = cloud_key(text)
+            if key:
+                counts[key] += 1
+                shown.setdefault(key, lemmas.phrase_lemma(text))
+    words = tuple(WordCount(key, shown[key], n) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Tally(kind, people, sum(counts.values()), words=words)
+
+
+def _answer_rows(db: DB, poll: Poll) -> list[tuple[int, int | None, str | None]]:
+    rows = db.execute(select(PollAnswer.participant_id, PollAnswer.choice, PollAnswer.text)
+                      .where(PollAnswer.poll_id == poll.id).order_by(PollAnswer.id))
+    return [tuple(r) for r in rows]
+
+
+def word_cloud(words: Sequence[WordCount]) -> list[dict]:
+    """The most frequent words, each with a font size class 1–5."""
+    top = words[:MAX_CLOUD_WORDS]
     if not top:
         return []
-    high, low = top[0][1], top[-1][1]
-    return [{"key": key, "word": shown[key], "count": n,
-             "size": 1 + round((CLOUD_SIZES - 1) * (n - low) / (high - low)) if high > low else 3}
-            for key, n in top]
+    high, low = top[0].count, top[-1].count
+    return [{"key": w.key, "word": w.word, "count": w.count,
+             "size": 1 + round((CLOUD_SIZES - 1) * (w.count - low) / (high - low)) if high > low else 3}
+            for w in top]
 
 
 def results(db: DB, poll: Poll) -> dict:
     """What the projector and the facilitator see; no participant is named."""
+    counted = tally(poll.kind, poll.options or [], _answer_rows(db, poll))
     data = {"id": poll.id, "kind": poll.kind, "question": poll.question, "open": poll.is_open,
-            "people": len(participants_with_answers(db, poll))}
+            "people": counted.people, "total": counted.total}
     if poll.kind == "choice":
-        counts = choice_counts(db, poll)
-        total = sum(counts)
-        data["total"] = total
-        data["options"] = [{"index": i, "text": text, "count": n,
-                            "percent": round(100 * n / total) if total else 0}
-                           for i, (text, n) in enumerate(zip(poll.options, counts))]
+        data["options"] = [{"index": o.index, "text": o.text, "count": o.count, "percent": o.percent}
+                           for o in counted.options]
     else:
-        data["total"] = len(_word_answers(db, poll))
-        data["words"] = word_cloud(db, poll)
+        data["words"] = word_cloud(counted.words)
     return data
 
 

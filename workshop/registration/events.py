@@ -15,7 +15,12 @@ def registrations_payload(db, session: Session) -> dict:
     return {**registrations.headcount(db, session), "seq": session.seq}
 
 
-def broadcast_registrations(session: Session) -> None:
+@handlers.fanout(registrations.RegistrationSettingsChanged)
+@handlers.fanout(registrations.Registered)
+@handlers.fanout(registrations.RegistrationCancelled)
+@handlers.fanout(registrations.DoorMatched)
+def headcount_to_organiser(event: registrations.RegistrationChanged) -> None:
+    session = event.session
     socketio.emit("registrations", registrations_payload(get_db(), session), to=f"s{session.id}:fac")
 
 

@@ -8,24 +8,22 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     IntegerField,
-    SelectField,
     StringField,
     TelField,
-    TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from workshop.models import DIETS
-from workshop.web.forms import NO_CONTROL_CHARS, ChoiceField, MultiChoiceField, OptionalChoiceField, area_field, choices, strip, text_field
-from workshop.web.labels import BACKGROUND_LABELS, COME_AGAIN_LABELS, DIET_LABELS
+from workshop.web.forms import (
+    NO_CONTROL_CHARS,
+    ChoiceField,
+    MultiChoiceField,
+    area_field,
+    choices,
+    strip,
+    text_field,
+)
+from workshop.web.labels import BACKGROUND_LABELS, DIET_LABELS
 
 
 class RegistrationForm(FlaskForm):
@@ -52,7 +50,8 @@ class RegistrationForm(FlaskForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if not self.email.data and not self.phone.data:  # Optional() on both would skip a field validator
-            self.phone.errors = [*self.phone.errors, _l("Give an email address or a phone number, so we can send you reminders.")]
+            self.phone.errors = [*self.phone.errors,
+                                 _l("Give an email address or a phone number, so we can send you reminders.")]
             return False
         return ok
 
@@ -60,7 +59,8 @@ class RegistrationForm(FlaskForm):
 class RegistrationSettingsForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     capacity = IntegerField(_l("Capacity (empty = no limit; others go on a waiting list)"), validators=[
-        Optional(), NumberRange(min=1, max=5000, message=_l("Give the capacity as a number between 1 and 5000, or leave it empty."))])
+        Optional(), NumberRange(min=1, max=5000,
+                                message=_l("Give the capacity as a number between 1 and 5000, or leave it empty."))])
 
 
 class DoorMatchForm(FlaskForm):

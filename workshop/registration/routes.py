@@ -2,41 +2,23 @@
 headcount and list, and matching a registration at the door when a registered person joins."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask import (
-    session as cookie_session,
-)
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 
-from workshop.extensions import limiter
-from workshop.exports import document as exports
-from workshop.web import links
-from workshop.registration import events as live_outreach
 from workshop.core import mail
-from workshop.registration import service as registrations
-from workshop.sessions import service as sessions
-from workshop.web.guards import login_required, own_session
+from workshop.core.ids import row_id
 from workshop.db import get_db
-from workshop.web.labels import (
-    DIET_LABELS,
-    REGISTRATION_ERRORS,
-    REGISTRATION_STATUS_LABELS,
-    municipality_label,
-)
+from workshop.extensions import limiter
 from workshop.models import Registration, Session
+from workshop.registration import service as registrations
 from workshop.registration.forms import DoorMatchForm, RegistrationForm, RegistrationSettingsForm
 from workshop.registration.service import RegistrationData, RegistrationError
+from workshop.sessions import service as sessions
+from workshop.web import links
+from workshop.web.forms import municipality_choices
+from workshop.web.guards import login_required, own_session
+from workshop.web.labels import DIET_LABELS, REGISTRATION_ERRORS, REGISTRATION_STATUS_LABELS
 from workshop.web.qr import qr_response
 
 bp = Blueprint("registration", __name__)
@@ -46,13 +28,10 @@ def _failed(response) -> bool:
     return response.status_code in (400, 404)
 
 
-def _municipality_choices(session):
-    lang = str(get_locale())
-    return [(code, municipality_label(code, lang)) for code in sessions.allowed_municipalities(session)]
-
-
-def public_url(session) -> str:
-    return f"{links.base_url()}{url_for('registration.register', token=session.registration_token)}"
+def public_url(session) -> str | None:
+    """The public sign-up page's link, None while it is not open."""
+    token = registrations.settings_of(session).token
+    return f"{links.base_url()}{url_for('registration.register', token=token)}" if token else None
 
 
 def own_url(token: str) -> str:
@@ -70,7 +49,7 @@ def register(token: str):
         abort(404)
     if registrations.is_closed(session):
         return render_template("registration/closed.html", session=session), 410
-    form = RegistrationForm(municipality_choices=_municipality_choices(session))
+    form = RegistrationForm(municipality_choices=municipality_choices(session))
     error = None
     if form.validate_on_submit():
         try:
@@ -80,22 +59,22 @@ def register(token: str):
                 background=form.background.data, diets=form.diets.data or [],
                 diet_other=form.diet_other.data, accessibility=form.accessibility.data))
         except RegistrationError as exc:
-            error = REGISTRATION_ERRORS[exc.args[0]]
+            error = REGISTRATION_ERRORS[exc.key]
         else:
-            live_outreach.broadcast_registrations(session)
             _send_confirmation(session, reg, secret)
             return redirect(url_for("registration.mine", token=secret))
     status = 400 if (error or form.errors) else 200
-    return render_template("registration/register.html", session=session, form=form, error=error), status
+    return render_template("registration/register.html", session=session, settings=registrations.settings_of(session),
+                           form=form, error=error), status
 
 
 def _send_confirmation(session, reg, secret: str) -> None:
-    if not reg.email or not mail.configured():
+    if not reg.email or not mail.configured(current_app.config):
         return
     body = render_template("registration/email_text.html", session=session, reg=reg, url=own_url(secret))
     subject = (_("Registration confirmed: %(title)s", title=session.title) if reg.status == "confirmed"
                else _("On the waiting list: %(title)s", title=session.title))
-    mail.send(reg.email, subject, body)
+    mail.send(current_app.config, reg.email, subject, body)
 
 
 @bp.route("/registration/<token>")
@@ -105,7 +84,7 @@ def mine(token: str):
         abort(404)
     session = get_db().get(Session, reg.session_id)
     response = Response(render_template("registration/mine.html", session=session, reg=reg, token=token,
-                                        emailed=bool(reg.email) and mail.configured()))
+                                        emailed=bool(reg.email) and mail.configured(current_app.config)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret link must not leak to other sites
     return response
@@ -120,7 +99,6 @@ def cancel_mine(token: str):
         abort(404)
     session = db.get(Session, reg.session_id)
     registrations.cancel(db, session, reg)
-    live_outreach.broadcast_registrations(session)
     flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
     return redirect(url_for("registration.mine", token=token))
 
@@ -134,15 +112,14 @@ def organiser_page(session_id: int):
     db = get_db()
     form = RegistrationSettingsForm()
     if request.method == "GET":
-        form.closes_at.data = session.registration_closes_at
-        form.capacity.data = session.registration_capacity
+        settings = registrations.settings_of(session)
+        form.closes_at.data, form.capacity.data = settings.closes_at, settings.capacity
     elif form.validate_on_submit():
         try:
             registrations.open_registration(db, session, form.closes_at.data, form.capacity.data)
         except RegistrationError as exc:
-            flash(REGISTRATION_ERRORS[exc.args[0]], "error")
+            flash(REGISTRATION_ERRORS[exc.key], "error")
         else:
-            live_outreach.broadcast_registrations(session)
             flash(_("Registration settings saved."), "success")
             return redirect(url_for("registration.organiser_page", session_id=session.id))
     status = 400 if form.errors else 200
@@ -150,7 +127,7 @@ def organiser_page(session_id: int):
                            counts=registrations.headcount(db, session),
                            attendance=registrations.attendance(db, session),
                            rows=registrations.all_of(db, session),
-                           public_url=public_url(session) if session.registration_token else None,
+                           public_url=public_url(session),
                            closed=registrations.is_closed(session)), status
 
 
@@ -171,9 +148,8 @@ def organiser_cancel(session_id: int, reg_id: int):
     try:
         registrations.cancel(db, session, registrations.registration_of(db, session, reg_id))
     except RegistrationError as exc:
-        flash(REGISTRATION_ERRORS[exc.args[0]], "error")
+        flash(REGISTRATION_ERRORS[exc.key], "error")
     else:
-        live_outreach.broadcast_registrations(session)
         flash(_("Registration cancelled."), "success")
     return redirect(url_for("registration.organiser_page", session_id=session.id) + "#list")
 
@@ -181,25 +157,10 @@ def organiser_cancel(session_id: int, reg_id: int):
 @bp.route("/f/sessions/<int:session_id>/registrations/qr.svg")
 @login_required
 def qr(session_id: int):
-    session = own_session(session_id)
-    if not session.registration_token:
+    url = public_url(own_session(session_id))
+    if url is None:
         abort(404)
-    return qr_response(public_url(session))
-
-
-@bp.route("/f/sessions/<int:session_id>/registrations.<fmt>")
-@login_required
-def download(session_id: int, fmt: str):
-    session = own_session(session_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    data = exports.load_session(get_db(), session.id)
-    response = Response(exports.render_registrations(data, fmt),
-                        mimetype="text/csv; charset=utf-8" if fmt == "csv" else exports.MIMETYPES["xlsx"])
-    name = exports.filename(data, fmt).replace("paja-", "paja-registrations-", 1).replace(".csv.zip", ".csv")
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return qr_response(url)
 
 
 # --- at the door: a registered person joins and finds their registration -------------------------
@@ -229,8 +190,8 @@ def door_match(code: str):
 
 def prefill(form, session) -> object | None:
     """On the join page: fill the form from a registration matched at the door (None if there is none)."""
-    reg_id = cookie_session.get(_match_key(session))
-    reg = get_db().get(Registration, reg_id) if isinstance(reg_id, int) else None
+    reg_id = row_id(cookie_session.get(_match_key(session)))
+    reg = get_db().get(Registration, reg_id) if reg_id is not None else None
     if reg is None or reg.session_id != session.id or reg.status == "cancelled":
         return None
     if request.method == "GET":
@@ -244,11 +205,10 @@ def prefill(form, session) -> object | None:
 
 def after_join(session, participant) -> None:
     """The matched registration now counts as arrived."""
-    reg_id = cookie_session.pop(_match_key(session), None)
-    reg = get_db().get(Registration, reg_id) if isinstance(reg_id, int) else None
+    reg_id = row_id(cookie_session.pop(_match_key(session), None))
+    reg = get_db().get(Registration, reg_id) if reg_id is not None else None
     if reg is not None and reg.session_id == session.id and reg.status != "cancelled":
         registrations.link_participant(get_db(), session, reg, participant)
-        live_outreach.broadcast_registrations(session)
 
 
 @bp.app_context_processor

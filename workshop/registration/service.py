@@ -1,8 +1,9 @@
 """Pre-registration: the public sign-up, capacity and waiting list, cancelling, headcount and the door.
 
-Each change commits and bumps the session's sequence number; the caller broadcasts the headcount.
-A registrant's own page is reached by a secret link (only its SHA-256 is stored): it shows the
-registration and its short code, and cancels only that registration.
+Each change commits, bumps the session's sequence number and publishes a domain event (the
+organiser's headcount follows it, registration/events.py). A registrant's own page is reached by a
+secret link (only its SHA-256 is stored): it shows the registration and its short code, and cancels
+only that registration.
 """
 from __future__ import annotations
 
@@ -16,16 +17,52 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
-from workshop.models import BACKGROUNDS, DIETS, Participant, Registration, Session, utcnow
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import row_id
+from workshop.core.text import TextError, clean_text
+from workshop.core.time import local_now, utcnow
+from workshop.models import BACKGROUNDS, DIETS, Participant, Registration, Session
+from workshop.registration.models import RegistrationSettings
 from workshop.sessions.service import allowed_municipalities, bump, hash_token
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the door
 CODE_LENGTH = 6
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class RegistrationError(ValueError):
+class RegistrationError(DomainError):
     """A refused registration change; args[0] is a key of labels.REGISTRATION_ERRORS."""
+
+
+# --- domain events: each one changes the organiser's headcount ---------------------------------------
+
+@dataclass(frozen=True)
+class RegistrationChanged(DomainEvent):
+    """Base of the registration events: what changed is in the workshop's registrations."""
+    session: Session
+
+
+@dataclass(frozen=True)
+class RegistrationSettingsChanged(RegistrationChanged):
+    """The organiser opened, re-set or closed the public sign-up page."""
+
+
+@dataclass(frozen=True)
+class Registered(RegistrationChanged):
+    registration: Registration
+
+
+@dataclass(frozen=True)
+class RegistrationCancelled(RegistrationChanged):
+    registration: Registration
+    promoted: Registration | None  # the first on the waiting list, who got the freed place
+
+
+@dataclass(frozen=True)
+class DoorMatched(RegistrationChanged):
+    """A registered person joined at the door: attendance counts them as arrived."""
+    registration: Registration
+    participant: Participant
 
 
 @dataclass
@@ -41,12 +78,6 @@ class RegistrationData:
     accessibility: str | None = None
 
 
-def local_now() -> datetime:
-    """Now as Finnish wall-clock time (closing dates are entered and stored that way)."""
-    from workshop.exports.document import LOCAL_TZ
-    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
-
-
 def normalise_email(email: str | None) -> str | None:
     email = unicodedata.normalize("NFC", (email or "").strip()).lower()
     return email or None
@@ -54,38 +85,53 @@ def normalise_email(email: str | None) -> str | None:
 
 # --- the organiser's settings --------------------------------------------------------------------
 
+def settings_of(session: Session) -> RegistrationSettings:
+    """The workshop's registration settings; unsaved defaults (page not open) when it never had any."""
+    return session.registration_settings or RegistrationSettings(session_id=session.id)
+
+
+def editable_settings(session: Session) -> RegistrationSettings:
+    """The settings row to change, added to the workshop's database session when it is new; the
+    caller commits."""
+    if session.registration_settings is None:
+        session.registration_settings = RegistrationSettings()
+    return session.registration_settings
+
+
 def open_registration(db: DB, session: Session, closes_at: datetime | None, capacity: int | None) -> Session:
     """Open (or re-set) the public page; the link stays the same when it already exists."""
     if capacity is not None and not 1 <= capacity <= 5000:
         raise RegistrationError("bad_capacity")
-    if not session.registration_token:
-        session.registration_token = secrets.token_urlsafe(16)
-    session.registration_closes_at = closes_at
-    session.registration_capacity = capacity
+    settings = editable_settings(session)
+    settings.token = settings.token or secrets.token_urlsafe(16)
+    settings.closes_at = closes_at
+    settings.capacity = capacity
     bump(session)
     db.commit()
+    publish(RegistrationSettingsChanged(session))
     return session
 
 
 def close_registration(db: DB, session: Session) -> Session:
     """The public link stops working; the registrations are kept."""
-    session.registration_token = None
+    editable_settings(session).token = None
     bump(session)
     db.commit()
+    publish(RegistrationSettingsChanged(session))
     return session
 
 
 def session_by_registration_token(db: DB, token: str) -> Session | None:
     if not token or len(token) > 64:
         return None
-    return db.scalar(select(Session).where(Session.registration_token == token))
+    return db.scalar(select(Session).join(RegistrationSettings).where(RegistrationSettings.token == token))
 
 
 def is_closed(session: Session, now: datetime | None = None) -> bool:
-    if not session.registration_token or session.phase == "closed":
+    settings = settings_of(session)
+    if not settings.token or session.phase == "closed":
         return True
-    closes = session.registration_closes_at
-    return closes is not None and (now or local_now()) >= closes
+    return settings.closes_at is not None and (now or local_now()) >= settings.closes_at
 
 
 # --- registering and cancelling -----------------------------------------------------------------
@@ -108,10 +154,27 @@ def _new_code(db: DB, session: Session) -> str:
     raise RuntimeError("no free registration code")  # 32^6 codes: never in practice
 
 
-def _check(session: Session, data: RegistrationData) -> None:
-    if not data.name or not data.name.strip():
-        raise RegistrationError("name_missing")
-    if not (data.email or data.phone):
+# Each text field: its limit (the column's; labels.REGISTRATION_ERRORS has "<field>_too_long"), whether
+# it has several lines, and its message key when it is missing (None: optional).
+TEXTS = {"name": (120, False, "name_missing"), "email": (254, False, None), "phone": (40, False, None),
+         "organisation": (120, False, None), "diet_other": (200, False, None), "accessibility": (500, True, None)}
+
+
+def _texts(data: RegistrationData) -> dict:
+    """The text fields under the one text policy (core.text), or RegistrationError."""
+    out = {}
+    for key, (limit, multiline, missing) in TEXTS.items():
+        try:
+            out[key] = clean_text(getattr(data, key), limit, multiline=multiline, required=missing is not None)
+        except TextError as exc:
+            error = {"empty": missing, "too_long": f"{key}_too_long"}.get(exc.reason, "control")
+            raise RegistrationError(error) from exc
+    return out
+
+
+def _check(session: Session, data: RegistrationData) -> dict:
+    texts = _texts(data)
+    if not (texts["email"] or texts["phone"]):
         raise RegistrationError("contact_missing")
     if data.municipality not in allowed_municipalities(session):
         raise RegistrationError("bad_municipality")
@@ -119,9 +182,7 @@ def _check(session: Session, data: RegistrationData) -> None:
         raise RegistrationError("bad_background")
     if any(d not in DIETS for d in data.diets):
         raise RegistrationError("bad_diet")
-    for text in (data.name, data.email, data.phone, data.organisation, data.diet_other, data.accessibility):
-        if text and _CONTROL.search(text):
-            raise RegistrationError("control")
+    return texts
 
 
 def register(db: DB, session: Session, data: RegistrationData,
@@ -130,23 +191,23 @@ def register(db: DB, session: Session, data: RegistrationData,
     secret link token (shown once, on the confirmation page and in the email)."""
     if is_closed(session, now):
         raise RegistrationError("closed")
-    _check(session, data)
-    email = normalise_email(data.email)
+    texts = _check(session, data)
+    email = normalise_email(texts["email"])
     if email and db.scalar(active(db, session).where(Registration.email == email)) is not None:
         raise RegistrationError("duplicate_email")
-    full = session.registration_capacity is not None and confirmed_count(db, session) >= session.registration_capacity
+    capacity = settings_of(session).capacity
+    full = capacity is not None and confirmed_count(db, session) >= capacity
     token = secrets.token_urlsafe(24)
     reg = Registration(
         session_id=session.id, token_hash=hash_token(token), code=_new_code(db, session),
-        name=data.name.strip(), email=email, phone=(data.phone or "").strip() or None,
-        municipality=data.municipality, organisation=(data.organisation or "").strip() or None,
-        background=data.background, diets=list(dict.fromkeys(data.diets)),
-        diet_other=(data.diet_other or "").strip() or None,
-        accessibility=(data.accessibility or "").strip() or None,
+        name=texts["name"], email=email, phone=texts["phone"], municipality=data.municipality,
+        organisation=texts["organisation"], background=data.background, diets=list(dict.fromkeys(data.diets)),
+        diet_other=texts["diet_other"], accessibility=texts["accessibility"],
         status="waiting" if full else "confirmed")
     db.add(reg)
     bump(session)
     db.commit()
+    publish(Registered(session, reg))
     return reg, token
 
 
@@ -174,11 +235,13 @@ def cancel(db: DB, session: Session, reg: Registration) -> Registration | None:
             promoted.status = "confirmed"
     bump(session)
     db.commit()
+    publish(RegistrationCancelled(session, reg, promoted))
     return promoted
 
 
 def registration_of(db: DB, session: Session, reg_id) -> Registration:
-    reg = db.get(Registration, reg_id) if isinstance(reg_id, int) else None
+    reg_id = row_id(reg_id)
+    reg = db.get(Registration, reg_id) if reg_id is not None else None
     if reg is None or reg.session_id != session.id:
         raise RegistrationError("not_found")
     return reg
@@ -203,7 +266,7 @@ def headcount(db: DB, session: Session) -> dict:
         "confirmed": len(confirmed),
         "waiting": sum(1 for r in rows if r.status == "waiting"),
         "cancelled": sum(1 for r in rows if r.status == "cancelled"),
-        "capacity": session.registration_capacity,
+        "capacity": settings_of(session).capacity,
         "arrived": sum(1 for r in confirmed if r.participant_id is not None),
         "municipalities": [{"code": c, "count": by_muni.get(c, 0)} for c in codes],
         "backgrounds": [{"code": b, "count": by_bg.get(b, 0)} for b in BACKGROUNDS],
@@ -251,3 +314,4 @@ def link_participant(db: DB, session: Session, reg: Registration, participant: P
     reg.participant_id = participant.id
     bump(session)
     db.commit()
+    publish(DoorMatched(session, reg, participant))

@@ -1,61 +1,20 @@
-"""The shareable read-only results page, and retention: delete a session, remove names, purge old ones."""
+"""The shareable read-only results page, and retention: delete a session, remove names (facilitator)."""
 from __future__ import annotations
-
-import secrets
-from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DB
 
-from workshop.plans import service as plans
-from workshop.polls import service as polls
-from workshop.sessions import service as sessions
-from workshop.web.guards import login_required, own_session
 from workshop.db import get_db
 from workshop.flipchart.events import boards_payload
-from workshop.models import Participant, Session, utcnow
+from workshop.models import Session
+from workshop.plans import service as plans
+from workshop.polls import service as polls
+from workshop.results import service as results
+from workshop.sessions import service as sessions
+from workshop.web.guards import login_required, own_session
 
 bp = Blueprint("results", __name__)
-
-
-# --- domain -------------------------------------------------------------------------------------
-
-def share(db: DB, session: Session) -> str:
-    session.results_token = secrets.token_urlsafe(24)
-    db.commit()
-    return session.results_token
-
-
-def revoke(db: DB, session: Session) -> None:
-    session.results_token = None
-    db.commit()
-
-
-def remove_names(db: DB, session: Session) -> int:
-    """Forget participants' first names; their notes, votes and plans stay."""
-    result = db.execute(update(Participant).where(Participant.session_id == session.id)
-                        .values(first_name=None, names_consented=False))
-    sessions.bump(session)
-    db.commit()
-    return result.rowcount
-
-
-def delete_session(db: DB, session: Session) -> None:
-    db.delete(session)
-    db.commit()
-
-
-def old_sessions(db: DB, months: int) -> list[Session]:
-    """Sessions that started (or, without a date, were created) more than `months` months ago."""
-    cutoff = utcnow() - timedelta(days=round(months * 30.44))
-    found = []
-    for s in db.scalars(select(Session)):
-        when = s.starts_at or s.created_at
-        if when.replace(tzinfo=None) < cutoff.replace(tzinfo=None):
-            found.append(s)
-    return found
 
 
 def results_view(db: DB, session: Session) -> dict:
@@ -71,16 +30,13 @@ def results_view(db: DB, session: Session) -> dict:
     }
 
 
-# --- views --------------------------------------------------------------------------------------
-
 @bp.route("/results/<token>")
 def results_page(token: str):
-    if not token or len(token) > 64:
-        abort(404)
-    session = get_db().scalar(select(Session).where(Session.results_token == token))
+    db = get_db()
+    session = results.session_by_results_token(db, token)
     if session is None:
         abort(404)
-    response = render_template("results.html", **results_view(get_db(), session))
+    response = render_template("results.html", **results_view(db, session))
     return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
 
@@ -90,20 +46,20 @@ def results_action(session_id: int, action: str):
     session = own_session(session_id)
     db = get_db()
     if action == "share":
-        share(db, session)
+        results.share(db, session)
         flash(_("The results page is shared. Anyone with the link can read it."), "success")
     elif action == "revoke":
-        revoke(db, session)
+        results.revoke(db, session)
         flash(_("The results link no longer works."), "success")
     elif action == "remove-names":
-        count = remove_names(db, session)
+        count = results.remove_names(db, session)
         flash(_("First names removed from %(n)s participants; their notes are kept.", n=count), "success")
     elif action == "delete":
         if request.form.get("confirm") != "yes":
             flash(_("Tick the box to confirm that the workshop and all its data are deleted."), "error")
             return redirect(url_for("facilitator.session_page", session_id=session.id) + "#retention")
         title = session.title
-        delete_session(db, session)
+        results.delete_session(db, session)
         flash(_("The workshop “%(title)s” and all its data were deleted.", title=title), "success")
         return redirect(url_for("facilitator.dashboard"))
     else:

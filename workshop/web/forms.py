@@ -1,12 +1,15 @@
 """Shared form pieces: the text policy as a validator, stripping, choice fields with clear messages."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from workshop.core.text import has_forbidden
+from workshop.sessions.service import allowed_municipalities
+from workshop.web.labels import municipality_label
 
 
 class NoControlChars:
@@ -28,6 +31,12 @@ def strip(value):
 
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def municipality_choices(session) -> list[tuple[str, str]]:
+    """The workshop's municipalities (and "other") as (code, name in the user's language)."""
+    lang = str(get_locale())
+    return [(code, municipality_label(code, lang)) for code in allowed_municipalities(session)]
 
 
 class ChoiceField(RadioField):

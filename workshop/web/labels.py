@@ -205,6 +205,10 @@ REGISTRATION_ERRORS = {
     "bad_capacity": _l("Give the capacity as a number between 1 and 5000, or leave it empty."),
     "not_found": _l("That registration is not available."),
     "no_match": _l("No registration matches. Check the code on your confirmation, or simply fill in the form."),
+    # Too long for its column (the form refuses it first, with the same message).
+    **{f"{field}_too_long": _l("At most %(max)d characters.", max=limit) for field, limit in (
+        ("name", 120), ("email", 254), ("phone", 40), ("organisation", 120), ("diet_other", 200),
+        ("accessibility", 500))},
 }
 
 FEEDBACK_QUESTION_LABELS = {

@@ -1,0 +1,109 @@
+"""One path: a change made through the no-JS form and through Socket.IO reaches the same rooms with the
+same payloads, because only the service publishes and only flipchart/events.py emits."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import func, select
+
+from workshop.db import get_db
+from workshop.extensions import socketio
+from workshop.models import Note
+
+from tests.flipchart.evening import fac_action, phone, write_notes
+from tests.helpers import csrf_token
+
+
+@pytest.fixture
+def emits(monkeypatch):
+    """Every socketio.emit of the server, as (event, room, payload), while `recording()` is open."""
+    sent: list[tuple[str, str, dict]] = []
+    on = [False]
+    original = socketio.emit
+
+    def recorder(event, *args, **kwargs):
+        if on[0]:
+            sent.append((event, kwargs.get("to") or kwargs.get("room"), args[0] if args else None))
+        return original(event, *args, **kwargs)
+
+    monkeypatch.setattr(socketio, "emit", recorder)
+
+    @contextmanager
+    def recording():
+        sent.clear()
+        on[0] = True
+        try:
+            yield sent
+        finally:
+            on[0] = False
+    return recording
+
+
+def form_token(http, s) -> str:
+    return csrf_token(http.get(f"/{s.join_code}").get_data(as_text=True))
+
+
+def last_note_id(app) -> int:
+    with app.app_context():
+        return get_db().scalar(select(func.max(Note.id)))
+
+
+def with_note_as(payloads, note_id):
+    """The emits with the new note's id replaced: two added notes differ only in their ids."""
+    def swap(value):
+        if isinstance(value, dict):
+            return {k: ("<new note>" if k == "id" and v == note_id else swap(v)) for k, v in value.items()}
+        return value
+    return [(event, room, swap(payload)) for event, room, payload in payloads]
+
+
+def test_a_vote_by_form_and_by_socket_reaches_the_same_rooms(app, client, evening, emits):
+    s, tokens, groups = evening
+    voter = groups[1][0]
+    notes = write_notes(app, s, tokens, groups[1], ["Yhteinen kalenteri", "Nuoret mukaan"])
+    fac_action(client, s, "board/voting", action="open", group="1")
+    sio, http = phone(app, s, tokens[voter])
+    token = form_token(http, s)
+
+    with emits() as sent:
+        http.post(f"/{s.join_code}/notes/{notes[0]}/vote", data={"csrf_token": token, "on": "1"})
+        by_form = list(sent)
+    http.post(f"/{s.join_code}/notes/{notes[0]}/vote", data={"csrf_token": token, "on": "0"})  # taken back
+    with emits() as sent:
+        assert sio.emit("vote", {"note_id": notes[0], "on": True}, callback=True)["ok"]
+        by_socket = list(sent)
+
+    assert by_form == by_socket
+    assert [(event, room) for event, room, _payload in by_form] == [
+        ("my_votes", f"p{voter}"), ("vote_progress", f"s{s.id}:screen"), ("vote_progress", f"s{s.id}:fac")]
+    assert by_form[0][2] == {"group": 1, "note_ids": [notes[0]], "remaining": 2}
+    assert by_form[1][2] == {"number": 1, "voters": 1, "members": 4, "state": "open"}
+
+
+def test_a_note_by_form_and_by_socket_reaches_the_same_rooms(app, client, evening, emits):
+    s, tokens, groups = evening
+    writer = groups[1][0]
+    sio, http = phone(app, s, tokens[writer])
+    token = form_token(http, s)
+    text = "Kylätalot käyttöön\nmyös iltaisin"
+
+    with emits() as sent:
+        http.post(f"/{s.join_code}/notes", data={"csrf_token": token, "client_id": "by-form-0001", "text": text})
+        by_form = with_note_as(sent, last_note_id(app))
+    with emits() as sent:
+        ack = sio.emit("note_add", {"client_id": "by-socket-01", "text": text}, callback=True)
+        by_socket = with_note_as(sent, ack["note"]["id"])
+
+    assert by_form == by_socket
+    with app.app_context():
+        group_id = get_db().get(Note, ack["note"]["id"]).group_id
+    assert [(event, room) for event, room, _payload in by_form] == [
+        ("note", f"g{group_id}"), ("note", f"s{s.id}:screen"), ("note", f"s{s.id}:fac")]
+    assert by_form[0][2] == {"id": "<new note>", "group": 1, "text": text, "author": writer, "edited": False}
+    assert by_form[2][2]["hidden"] is False
+
+    with emits() as sent:  # a re-sent note (lost acknowledgement) is stored once and announced once
+        assert sio.emit("note_add", {"client_id": "by-socket-01", "text": text}, callback=True)["ok"]
+        http.post(f"/{s.join_code}/notes", data={"csrf_token": token, "client_id": "by-form-0001", "text": text})
+        assert sent == []

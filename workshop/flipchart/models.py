@@ -1,0 +1,19 @@
+"""The flipchart's own table: how a session's voting and presentation are set (off the core Session)."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, false
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from workshop.models import Base, Session
+
+
+class FlipchartSettings(Base):
+    """One row per session, made at its first change (no row: the defaults)."""
+    __tablename__ = "flipchart_settings"
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), primary_key=True)
+    allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview; None = off
+
+    # Session.flipchart_settings: None until the facilitator changes a setting or presents.
+    session: Mapped[Session] = relationship(backref=backref(
+        "flipchart_settings", uselist=False, lazy="joined", cascade="all, delete-orphan", passive_deletes=True))

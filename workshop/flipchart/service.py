@@ -1,0 +1,503 @@
+"""The flipchart: notes written in groups, top-3 voting, moderation and the presentation.
+
+A note belongs to a group of the current round. Phones send a client-generated id with each new
+note, so a note re-sent after a lost acknowledgement is recognised instead of doubled.
+
+Top-3 tie rule: notes are ranked by votes. The top 3 are the notes with more votes than the note in
+third place, plus the notes with exactly that many votes when they all fit. If more notes share
+the third-place count than there are places left, they are shown as tied and the facilitator
+picks which of them fill the remaining places. A note with no votes never enters the top 3.
+
+Every change commits and then publishes one domain event; flipchart/events.py sends it to the rooms.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DB
+
+from workshop.core import text as text_policy
+from workshop.core.errors import DomainError
+from workshop.core.events import DomainEvent, publish
+from workshop.core.ids import row_id
+from workshop.core.time import utcnow
+from workshop.flipchart.models import FlipchartSettings
+from workshop.grouping.service import current_round, group_of
+from workshop.models import Group, Note, Participant, Round, Session, Vote
+from workshop.sessions.service import bump
+
+MAX_CHARS = 280
+NOTES_PER_MINUTE = 20
+WRITING_PHASES = ("groupwork", "voting")  # a group writes until its own voting opens
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+VOTES_PER_PERSON = 3
+PLACES = 3
+PRESENTATION_ACTIONS = ("start", "next", "prev", "overview", "stop")
+OVERVIEW = 0  # the presentation shows every group's top 3
+MODERATIONS = ("hide", "unhide", "edit", "merge")
+
+
+class NoteError(DomainError):
+    """A refused request; args[0] is a key of web.labels.NOTE_ERRORS."""
+
+
+# --- events --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteAdded(DomainEvent):
+    """A participant's new note (not sent again for a re-sent client id)."""
+    session: Session
+    note: Note
+
+
+@dataclass(frozen=True)
+class NoteEdited(DomainEvent):
+    session: Session
+    note: Note
+
+
+@dataclass(frozen=True)
+class NoteDeleted(DomainEvent):
+    """The author deleted their note; the row is gone, so the event carries its ids."""
+    session: Session
+    note_id: int
+    group_id: int
+
+
+@dataclass(frozen=True)
+class NoteModerated(DomainEvent):
+    """The facilitator hid, showed, edited or merged `note` (the merged-away note for a merge).
+
+    `votes_changed`: voters may have got votes back (their own votes and the progress need a refresh);
+    `boards_changed`: more than this note changed (a merge moves votes onto its target).
+    """
+    session: Session
+    note: Note
+    action: str
+    votes_changed: bool
+    boards_changed: bool
+
+
+@dataclass(frozen=True)
+class VoteCast(DomainEvent):
+    """A participant gave or took back a vote; `note_ids` are their votes in the group now."""
+    session: Session
+    participant: Participant
+    group: Group
+    note_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class VotingOpened(DomainEvent):
+    """Voting opened for these groups; the session is in the voting phase."""
+    session: Session
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class VotingClosed(DomainEvent):
+    """Voting closed for these groups; each top 3 is fixed where no tie needs the facilitator."""
+    session: Session
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class TopPicked(DomainEvent):
+    """The facilitator resolved a tie in one group's top 3."""
+    session: Session
+    group: Group
+
+
+@dataclass(frozen=True)
+class PresentationStepped(DomainEvent):
+    """The projector shows another group's top 3 (`showing`: group number, 0 = overview, None = off)."""
+    session: Session
+    showing: int | None
+
+
+@dataclass(frozen=True)
+class VoteSettingsChanged(DomainEvent):
+    session: Session
+    allow_vote_stacking: bool
+
+
+@dataclass(frozen=True)
+class ParticipantRemoved(DomainEvent):
+    """A disruptive participant is out: their notes hidden, their votes and the votes on their notes
+    dropped; `groups` are their groups of the current round (whose votes changed)."""
+    session: Session
+    participant: Participant
+    hidden: tuple[Note, ...]
+    groups: tuple[Group, ...]
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+def settings_of(session: Session) -> FlipchartSettings:
+    """The session's flipchart settings to change (the row is made at the first change)."""
+    if session.flipchart_settings is None:
+        session.flipchart_settings = FlipchartSettings(allow_vote_stacking=False)
+    return session.flipchart_settings
+
+
+def vote_stacking_allowed(session: Session) -> bool:
+    return bool(session.flipchart_settings and session.flipchart_settings.allow_vote_stacking)
+
+
+def presenting_group(session: Session) -> int | None:
+    """The group whose top 3 the projector shows (0 = overview, None = no presentation)."""
+    return session.flipchart_settings.presenting_group if session.flipchart_settings else None
+
+
+# --- notes ---------------------------------------------------------------------------------------
+
+def clean_note_text(value) -> str:
+    """Plain text of 1–280 characters; line breaks kept (the one text policy of core.text)."""
+    try:
+        return text_policy.clean_text(value, MAX_CHARS, multiline=True)
+    except text_policy.TextError as exc:
+        raise NoteError("empty" if exc.reason == "type" else exc.reason) from None
+
+
+def current_group(db: DB, session: Session, participant: Participant) -> Group | None:
+    round_ = current_round(db, session)
+    return group_of(db, round_, participant.id) if round_ else None
+
+
+def visible_notes(db: DB, group: Group) -> list[Note]:
+    return list(db.scalars(select(Note).where(Note.group_id == group.id, Note.hidden.is_(False),
+                                              Note.merged_into_id.is_(None)).order_by(Note.id)))
+
+
+def all_notes(db: DB, group: Group) -> list[Note]:
+    """Everything the facilitator sees, hidden and merged notes included."""
+    return list(db.scalars(select(Note).where(Note.group_id == group.id).order_by(Note.id)))
+
+
+def _writable_group(db: DB, session: Session, participant: Participant) -> Group:
+    if session.phase not in WRITING_PHASES or not session.is_open:
+        raise NoteError("not_writing")
+    group = current_group(db, session, participant)
+    if group is None:
+        raise NoteError("no_group")
+    if group.voting != "not_started":
+        raise NoteError("not_writing")
+    return group
+
+
+def _stored_note(db: DB, participant: Participant, client_id: str) -> Note | None:
+    return db.scalar(select(Note).where(Note.participant_id == participant.id, Note.client_id == client_id))
+
+
+def add_note(db: DB, session: Session, participant: Participant, client_id, text) -> tuple[Note, bool]:
+    """Store a new note; returns (note, created). A repeated client id returns the stored note."""
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
+        raise NoteError("bad_id")
+    existing = _stored_note(db, participant, client_id)
+    if existing is not None:
+        return existing, False
+    text = clean_note_text(text)
+    group = _writable_group(db, session, participant)
+    recent = db.scalar(select(func.count(Note.id)).where(
+        Note.participant_id == participant.id, Note.created_at >= utcnow() - timedelta(minutes=1)))
+    if recent >= NOTES_PER_MINUTE:
+        raise NoteError("too_fast")
+    note = Note(session_id=session.id, group_id=group.id, participant_id=participant.id,
+                client_id=client_id, text=text)
+    db.add(note)
+    bump(session)
+    try:
+        db.commit()
+    except IntegrityError:  # the same note raced in through another connection
+        db.rollback()
+        return _stored_note(db, participant, client_id), False
+    publish(NoteAdded(session, note))
+    return note, True
+
+
+def _own_note(db: DB, session: Session, participant: Participant, note_id) -> Note:
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
+    if note is None or note.session_id != session.id or note.participant_id != participant.id:
+        raise NoteError("not_found")
+    if note.hidden or note.merged_into_id is not None:
+        raise NoteError("not_found")
+    group = _writable_group(db, session, participant)
+    if note.group_id != group.id:
+        raise NoteError("not_found")
+    return note
+
+
+def edit_note(db: DB, session: Session, participant: Participant, note_id, text) -> Note:
+    text = clean_note_text(text)
+    note = _own_note(db, session, participant, note_id)
+    note.text = text
+    note.updated_at = utcnow()
+    bump(session)
+    db.commit()
+    publish(NoteEdited(session, note))
+    return note
+
+
+def delete_note(db: DB, session: Session, participant: Participant, note_id) -> Note:
+    note = _own_note(db, session, participant, note_id)
+    db.delete(note)
+    bump(session)
+    db.commit()
+    publish(NoteDeleted(session, note.id, note.group_id))
+    return note
+
+
+# --- moderation (facilitator) ------------------------------------------------------------------
+
+def note_of_session(db: DB, session: Session, note_id) -> Note:
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
+    if note is None or note.session_id != session.id:
+        raise NoteError("not_found")
+    return note
+
+
+def set_hidden(db: DB, session: Session, note: Note, hidden: bool) -> Note:
+    """Hide or show a note. Votes on a hidden note go back to their voters: nobody can vote for it
+    or take such a vote back, so it would use up one of their three votes for nothing."""
+    note.hidden = hidden
+    if hidden:
+        for vote in db.scalars(select(Vote).where(Vote.note_id == note.id)):
+            db.delete(vote)
+    bump(session)
+    db.commit()
+    publish(NoteModerated(session, note, "hide" if hidden else "unhide",
+                          votes_changed=True, boards_changed=False))
+    return note
+
+
+def moderate_text(db: DB, session: Session, note: Note, text) -> Note:
+    note.text = clean_note_text(text)
+    note.edited_by_facilitator = True
+    note.updated_at = utcnow()
+    bump(session)
+    db.commit()
+    publish(NoteModerated(session, note, "edit", votes_changed=False, boards_changed=False))
+    return note
+
+
+def merge(db: DB, session: Session, source: Note, target: Note) -> Note:
+    """Merge a duplicate into another note of the same group; its votes move along."""
+    if source.id == target.id or source.group_id != target.group_id or target.merged_into_id is not None:
+        raise NoteError("bad_merge")
+    source.merged_into_id = target.id
+    for vote in db.scalars(select(Vote).where(Vote.note_id == source.id)):
+        already = db.scalar(select(Vote.id).where(Vote.note_id == target.id,
+                                                  Vote.participant_id == vote.participant_id))
+        if already is not None and not vote_stacking_allowed(session):
+            db.delete(vote)  # the voter gets the vote back
+        else:
+            vote.note_id = target.id
+    bump(session)
+    db.commit()
+    publish(NoteModerated(session, source, "merge", votes_changed=True, boards_changed=True))
+    return target
+
+
+def remove_participant(db: DB, session: Session, participant: Participant) -> list[Note]:
+    """A disruptive participant: notes hidden, votes dropped, cookie no longer admitted."""
+    participant.removed = True
+    notes = list(db.scalars(select(Note).where(Note.participant_id == participant.id)))
+    for note in notes:
+        note.hidden = True
+    # Their votes go, and so do the others' votes on their now hidden notes (given back, as in set_hidden).
+    for vote in db.scalars(select(Vote).where((Vote.participant_id == participant.id)
+                                              | Vote.note_id.in_([n.id for n in notes]))):
+        db.delete(vote)
+    bump(session)
+    db.commit()
+    round_ = current_round(db, session)
+    groups = tuple(g for g in (round_.groups if round_ else [])
+                   if any(m.participant_id == participant.id for m in g.members))
+    publish(ParticipantRemoved(session, participant, tuple(notes), groups))
+    return notes
+
+
+# --- voting --------------------------------------------------------------------------------------
+
+def _groups(round_: Round, numbers: list[int] | None) -> list[Group]:
+    if numbers is None:
+        return list(round_.groups)
+    chosen = [g for g in round_.groups if g.number in numbers]
+    if len(chosen) != len(set(numbers)):
+        raise NoteError("no_group")
+    return chosen
+
+
+def open_voting(db: DB, session: Session, round_: Round, numbers: list[int] | None = None) -> list[Group]:
+    """Open voting for some groups (or all); the session moves to the voting phase."""
+    groups = _groups(round_, numbers)
+    for g in groups:
+        g.voting = "open"
+        for note in db.scalars(select(Note).where(Note.group_id == g.id)):
+            note.top_rank = None
+    session.phase = "voting"
+    bump(session)
+    db.commit()
+    publish(VotingOpened(session, tuple(groups)))
+    return groups
+
+
+def close_voting(db: DB, session: Session, round_: Round, numbers: list[int] | None = None) -> list[Group]:
+    """Close voting and fix each group's top 3 where no tie needs the facilitator."""
+    groups = [g for g in _groups(round_, numbers) if g.voting == "open"]
+    for g in groups:
+        g.voting = "closed"
+        result = top_three(db, g)
+        for rank, (note, _votes) in enumerate(result.places, start=1):
+            note.top_rank = rank
+    bump(session)
+    db.commit()
+    publish(VotingClosed(session, tuple(groups)))
+    return groups
+
+
+def set_vote_stacking(db: DB, session: Session, allowed: bool) -> Session:
+    """Whether one participant may give several of their votes to the same note."""
+    settings_of(session).allow_vote_stacking = allowed
+    bump(session)
+    db.commit()
+    publish(VoteSettingsChanged(session, allowed))
+    return session
+
+
+def my_votes(db: DB, participant: Participant, group: Group) -> list[int]:
+    """Note ids of the participant's votes in the group (a note twice when stacked)."""
+    return list(db.scalars(select(Vote.note_id).where(Vote.group_id == group.id,
+                                                      Vote.participant_id == participant.id).order_by(Vote.id)))
+
+
+def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -> tuple[Group, list[int]]:
+    """Give (on=True) or take back (on=False) a vote; returns the group and the voter's votes."""
+    if not isinstance(on, bool):
+        raise NoteError("bad_vote")
+    group = current_group(db, session, participant)
+    if group is None:
+        raise NoteError("no_group")
+    if group.voting != "open" or not session.is_open:
+        raise NoteError("voting_closed")
+    note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
+    if note is None or note.group_id != group.id or note.hidden or note.merged_into_id is not None:
+        raise NoteError("not_found")
+    mine = my_votes(db, participant, group)
+    if on:
+        if len(mine) >= VOTES_PER_PERSON:
+            raise NoteError("no_votes_left")
+        if note.id in mine and not vote_stacking_allowed(session):
+            raise NoteError("already_voted")
+        db.add(Vote(group_id=group.id, note_id=note.id, participant_id=participant.id))
+    else:
+        vote = db.scalar(select(Vote).where(Vote.note_id == note.id, Vote.participant_id == participant.id)
+                         .order_by(Vote.id.desc()).limit(1))
+        if vote is None:
+            raise NoteError("not_voted")
+        db.delete(vote)
+    bump(session)
+    db.commit()
+    votes = my_votes(db, participant, group)
+    publish(VoteCast(session, participant, group, tuple(votes)))
+    return group, votes
+
+
+def tallies(db: DB, group: Group) -> Counter:
+    return Counter(dict(db.execute(select(Vote.note_id, func.count(Vote.id)).where(Vote.group_id == group.id)
+                                   .group_by(Vote.note_id)).all()))
+
+
+def progress(db: DB, group: Group) -> dict:
+    """How many of the group have voted (used at least one vote) — never the tallies."""
+    voters = db.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.group_id == group.id))
+    members = sum(1 for m in group.members if not m.participant.removed)  # a removed person never votes
+    return {"number": group.number, "voters": voters or 0, "members": members, "state": group.voting}
+
+
+@dataclass
+class TopThree:
+    places: list[tuple[Note, int]] = field(default_factory=list)  # decided, in rank order
+    tied: list[tuple[Note, int]] = field(default_factory=list)  # competing for the remaining places
+    open_places: int = 0
+
+
+def top_three(db: DB, group: Group) -> TopThree:
+    """The group's top 3 by the tie rule in this module's docstring (a facilitator pick wins)."""
+    notes = visible_notes(db, group)
+    counts = tallies(db, group)
+    picked = sorted((n for n in notes if n.top_rank), key=lambda n: n.top_rank)
+    if picked and group.voting == "closed" and (len(picked) == PLACES or len(picked) == len(
+            [n for n in notes if counts[n.id] > 0])):
+        return TopThree(places=[(n, counts[n.id]) for n in picked])
+    ranked = sorted((n for n in notes if counts[n.id] > 0), key=lambda n: (-counts[n.id], n.id))
+    if len(ranked) <= PLACES:
+        return TopThree(places=[(n, counts[n.id]) for n in ranked])
+    third = counts[ranked[PLACES - 1].id]
+    above = [n for n in ranked if counts[n.id] > third]
+    level = [n for n in ranked if counts[n.id] == third]
+    if len(above) + len(level) == PLACES:
+        return TopThree(places=[(n, counts[n.id]) for n in above + level])
+    return TopThree(places=[(n, counts[n.id]) for n in above], tied=[(n, counts[n.id]) for n in level],
+                    open_places=PLACES - len(above))
+
+
+def pick_tied(db: DB, session: Session, group: Group, note_ids: list[int]) -> TopThree:
+    """The facilitator resolves a tie by choosing which tied notes fill the open places."""
+    if group.voting != "closed":
+        raise NoteError("voting_not_closed")
+    result = top_three(db, group)
+    tied_ids = {n.id for n, _v in result.tied}
+    if not result.tied or len(set(note_ids)) != result.open_places or not set(note_ids) <= tied_ids:
+        raise NoteError("bad_pick")
+    order = [n for n, _v in result.places] + [n for n, _v in result.tied if n.id in note_ids]
+    for note in visible_notes(db, group):
+        note.top_rank = None
+    for rank, note in enumerate(order, start=1):
+        note.top_rank = rank
+    bump(session)
+    db.commit()
+    publish(TopPicked(session, group))
+    return top_three(db, group)
+
+
+# --- presentation: the projector shows one group's top 3 at a time, then an overview of all --------
+
+def _next_shown(numbers: list[int], current: int | None, action: str) -> int | None:
+    first = numbers[0] if numbers else OVERVIEW
+    if action == "start":
+        return first
+    if action == "next":
+        if current is None:  # not started yet: "next" (the arrow key) starts from the first group
+            return first
+        if current in numbers and current != numbers[-1]:
+            return numbers[numbers.index(current) + 1]
+        return OVERVIEW
+    if action == "prev":
+        if current == OVERVIEW or current is None:
+            return numbers[-1] if numbers else OVERVIEW
+        if current in numbers and current != numbers[0]:
+            return numbers[numbers.index(current) - 1]
+        return current
+    if action == "overview":
+        return OVERVIEW
+    return None  # stop
+
+
+def step_presentation(db: DB, session: Session, round_: Round, action: str) -> int | None:
+    """Move the presentation; returns the group number shown (0 = overview, None = off)."""
+    if action not in PRESENTATION_ACTIONS:
+        raise NoteError("bad_request")
+    current = _next_shown([g.number for g in round_.groups], presenting_group(session), action)
+    settings_of(session).presenting_group = current
+    if current is not None:
+        session.phase = "presentation"
+    bump(session)
+    db.commit()
+    publish(PresentationStepped(session, current))
+    return current
