@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench translations clean
+.PHONY: run test lint demo bench bench-live translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/mixing.py
+
+# Live load: real Socket.IO phones against run.py and a raw python-socketio baseline, same run.
+# Quick by default (24 phones, under a minute); e.g. make bench-live BENCH_LIVE="--phones 1000 --db postgres".
+# Every option: $(PY) bench/live_load.py --help; figures and how to read them: docs/performance.md.
+BENCH_LIVE ?= --quick
+bench-live: $(STAMP)
+	$(PY) bench/live_load.py $(BENCH_LIVE)
 
 translations: $(STAMP)
 	$(PY) scripts/translations.py
