@@ -44,3 +44,8 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return aware(value)
+
+
+def from_local(value: datetime) -> datetime:
+    """A naive Finnish wall-clock time (a start or closing time as entered) as an aware UTC datetime."""
+    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC) if value.tzinfo is None else value.astimezone(UTC)

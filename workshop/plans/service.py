@@ -14,7 +14,8 @@ from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
 from workshop.core.text import TextError, clean_text
-from workshop.models import PLAN_STATUSES, Note, Participant, PlanItem, PlanUpdate, Series, Session, utcnow
+from workshop.core.time import from_local, utcnow
+from workshop.models import PLAN_STATUSES, Note, Participant, PlanItem, PlanUpdate, Series, Session
 from workshop.sessions.service import allowed_municipalities, bump
 
 LIMITS = {"what": 500, "owner": 200, "due": 60, "comment": 500}
@@ -213,7 +214,7 @@ def earlier_sessions(db: DB, session: Session) -> list[Session]:
 
 
 def _order_key(s: Session):
-    return (s.starts_at.replace(tzinfo=None) if s.starts_at else s.created_at.replace(tzinfo=None), s.id)
+    return (from_local(s.starts_at) if s.starts_at else s.created_at, s.id)
 
 
 def open_followups(db: DB, session: Session, municipality: str | None = None) -> list[PlanItem]:

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DB
 
 from workshop.core.events import DomainEvent, publish
-from workshop.models import Participant, Session, utcnow
+from workshop.core.time import from_local, utcnow
+from workshop.models import Participant, Session
 from workshop.results.models import ResultsSettings
 from workshop.sessions.service import bump
 
@@ -92,8 +93,8 @@ def old_sessions(db: DB, months: int) -> list[Session]:
     cutoff = utcnow() - timedelta(days=round(months * 30.44))
     found = []
     for s in db.scalars(select(Session)):
-        when = s.starts_at or s.created_at
-        if when.replace(tzinfo=None) < cutoff.replace(tzinfo=None):
+        when = from_local(s.starts_at) if s.starts_at else s.created_at
+        if when < cutoff:
             found.append(s)
     return found
 

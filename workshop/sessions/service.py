@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session as DB
 from workshop.core import municipalities
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
-from workshop.core.ids import row_id  # noqa: F401  (re-exported until plans and flipchart import core.ids)
 from workshop.core.text import TextError, clean_text
 from workshop.models import (
     BACKGROUNDS,
