@@ -19,6 +19,7 @@ from workshop import create_app
 from workshop.cli import upgrade_database
 from workshop.db import get_db
 from workshop.exports import document, importer
+from workshop.exports.writers import neutralise
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
 from workshop.models import Group, Note, Participant, Session, Vote
@@ -432,3 +433,13 @@ def test_load_session_takes_a_fixed_number_of_queries(app, evening):
     with app.app_context():
         after = statements()
     assert len(after) == len(before) <= 21
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "＝HYPERLINK(\"x\")", "＋1", "－1", "＠SUM(A1)"])
+def test_formula_starts_are_neutralised_also_in_full_width(text):
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Kemijärvi", "1+1=2", "", "Posio – Salla", "—", "°C"])
+def test_ordinary_texts_are_left_alone(text):
+    assert neutralise(text) == text

@@ -35,8 +35,12 @@ MAX_WIDTH = 60
 
 
 def neutralise(value):
-    """A text a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A text a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection).
+
+    Checked after NFKC too: a spreadsheet may fold full-width "＝", "＋", "－", "＠" into the ASCII ones.
+    """
+    if isinstance(value, str) and (value.startswith(FORMULA_START)
+                                   or unicodedata.normalize("NFKC", value[:4]).startswith(FORMULA_START)):
         return "'" + value
     return value
 
