@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from workshop import create_app
-from workshop.cli import upgrade_database
+from workshop.cli import downgrade_database, upgrade_database
 from workshop.db import engine
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -58,7 +58,17 @@ def rows(sql: str, **types) -> list[tuple]:
         return [tuple(r) for r in conn.execute(sa.text(sql).columns(**types) if types else sa.text(sql))]
 
 
-def session_columns() -> set[str]:
+def migrate(app, revision: str, down: bool = False) -> None:
+    """Upgrade (or, with `down`, downgrade) the app's database to `revision`."""
+    with app.app_context():
+        (downgrade_database if down else upgrade_database)(revision)
+
+
+def session_columns(app=None) -> set[str]:
+    """The columns the session table has now (in `app`'s context when given)."""
+    if app is not None:
+        with app.app_context():
+            return session_columns()
     return {c["name"] for c in sa.inspect(engine()).get_columns("session")}
 
 

@@ -12,25 +12,16 @@ import pytest
 from sqlalchemy import inspect, text
 
 from workshop import create_app
-from workshop.cli import downgrade_database, upgrade_database
+from workshop.cli import upgrade_database
 from workshop.db import engine, get_db
 from workshop.flipchart import service as flipchart
 from workshop.models import Session
 
 from tests.flipchart.evening import fac_action
+from tests.migrations import migrate, session_columns
 
 BEFORE = "0011"
 NOW = datetime(2026, 12, 1, 16, 5, tzinfo=UTC)
-
-
-def migrate(app, revision: str, down: bool = False) -> None:
-    with app.app_context():
-        (downgrade_database if down else upgrade_database)(revision)
-
-
-def session_columns(app) -> set[str]:
-    with app.app_context():
-        return {c["name"] for c in inspect(engine()).get_columns("session")}
 
 
 def evening_before(app) -> None:

@@ -5,16 +5,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from workshop import create_app
-from workshop.cli import downgrade_database, upgrade_database
 from workshop.db import engine, get_db
 from workshop.results import service as results
 
+from tests.migrations import migrate
+
 BEFORE = "0010"  # the revision before results got its own table
-
-
-def migrate(app, revision: str, down: bool = False) -> None:
-    with app.app_context():
-        (downgrade_database if down else upgrade_database)(revision)
 
 
 def sessions_of_an_old_database(app) -> None:

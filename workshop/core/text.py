@@ -13,7 +13,6 @@ import unicodedata
 
 FORBIDDEN = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-FORBIDDEN_ONE_LINE = re.compile(FORBIDDEN.pattern[:-1] + r"\n\r]")
 
 
 class TextError(ValueError):
@@ -24,8 +23,8 @@ class TextError(ValueError):
         self.reason = reason
 
 
-def has_forbidden(text: str, multiline: bool = True) -> bool:
-    return bool((FORBIDDEN if multiline else FORBIDDEN_ONE_LINE).search(text))
+def has_forbidden(text: str) -> bool:
+    return bool(FORBIDDEN.search(text))
 
 
 def clean_text(value, limit: int, *, multiline: bool = False, required: bool = True,
@@ -43,7 +42,7 @@ def clean_text(value, limit: int, *, multiline: bool = False, required: bool = T
     if len(value) > 4 * limit + 100:  # no work on megabytes of input
         raise TextError("too_long")
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
-    if has_forbidden(text, multiline=True) or (not multiline and not collapse and "\n" in text.strip()):
+    if has_forbidden(text) or (not multiline and not collapse and "\n" in text.strip()):
         raise TextError("control")
     text = " ".join(text.split()) if collapse else text.strip()
     if not text:
