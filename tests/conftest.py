@@ -34,6 +34,7 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret-key",
         "PAJA_ASYNC_MODE": "threading",
         "AWAY_AFTER_SECONDS": 0.3,
+        "LOBBY_EVERY_SECONDS": 0,  # every lobby change at once (coalescing: tests/live/test_live.py)
     })
     with app.app_context():
         upgrade_database()

@@ -108,6 +108,7 @@ def _config(path: Path) -> dict:
         "SECRET_KEY": SECRET,
         "PAJA_ASYNC_MODE": "threading",
         "AWAY_AFTER_SECONDS": 0.3,
+        "LOBBY_EVERY_SECONDS": 0,  # every lobby change at once (coalescing: tests/live/test_live.py)
     }
 
 

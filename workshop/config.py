@@ -54,6 +54,9 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
         "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
+        # Lobby counts go to the projector at most once per this many seconds per workshop (the first
+        # change at once, later ones together): a join or reconnect storm sends a few, not thousands.
+        "LOBBY_EVERY_SECONDS": float(os.environ.get("PAJA_LOBBY_EVERY", "0.5")),
         # Engine.IO heartbeat: a phone that has not answered a ping for PING_INTERVAL + PING_TIMEOUT
         # seconds is disconnected (and its transport closed). SEND_QUEUE_BYTES: what may wait to be
         # sent to one socket before the server gives up on it (server.bound_send_queues).

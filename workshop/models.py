@@ -217,6 +217,8 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    group: Mapped[Group] = relationship()
+
 
 class Vote(Base):
     """One of a participant's three votes for a note of their own group."""

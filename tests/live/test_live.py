@@ -135,3 +135,31 @@ def test_participant_who_leaves_is_shown_away(app, workshop):
     # Coming back makes them present again.
     phone_client(app, workshop, token)
     assert events(screen, "lobby")[-1]["away"] == 0
+
+
+def test_lobby_counts_are_coalesced_in_a_join_storm(app, workshop):
+    """With a window, the first join is sent at once and a burst after it as one later message that
+    counts everyone (a join or reconnect storm must not send the projector one message per phone)."""
+    app.config["LOBBY_EVERY_SECONDS"] = 0.4
+    screen = screen_client(app, workshop)
+    screen.get_received()
+    for _ in range(10):
+        gen_participant(app, workshop)
+    assert [c["total"] for c in events(screen, "lobby")] == [1]
+    assert wait_for(screen, "lobby", lambda counts: counts["total"] == 10) is not None
+    socketio.sleep(0.6)
+    assert events(screen, "lobby") == []  # the burst after the first join was one message
+
+
+def test_every_phone_that_stays_away_is_announced(app, workshop):
+    """Away checks are shared per workshop; a phone leaving while one is pending still gets its own."""
+    app.config["AWAY_AFTER_SECONDS"] = 0.6
+    tokens = [gen_participant(app, workshop)[1] for _ in range(2)]
+    phones = [phone_client(app, workshop, t) for t in tokens]
+    screen = screen_client(app, workshop)
+    screen.get_received()
+    phones[0].disconnect()
+    time.sleep(0.3)
+    phones[1].disconnect()
+    assert wait_for(screen, "lobby", lambda counts: counts["away"] == 1) is not None
+    assert wait_for(screen, "lobby", lambda counts: counts["away"] == 2) is not None

@@ -208,9 +208,10 @@ def on_note_moderated(event: flipchart.NoteModerated) -> None:
 @handlers.fanout(flipchart.VoteCast)
 def on_vote_cast(event: flipchart.VoteCast) -> None:
     """The voter's phones see their votes; the projector and facilitator how many have voted."""
+    mine = {"group": event.group.number, "note_ids": list(event.note_ids),
+            "remaining": VOTES_PER_PERSON - len(event.note_ids)}
     with flipchart_order(event.group.id):
-        socketio.emit("my_votes", my_votes_payload(get_db(), event.participant, event.group),
-                      to=f"p{event.participant.id}")
+        socketio.emit("my_votes", mine, to=f"p{event.participant.id}")
         _emit_progress(event.session, event.group)
 
 
@@ -258,7 +259,7 @@ def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
         if group is None:
             return
         with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
-            db.expire_all()
+            db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
             socketio.emit("board", board_payload(db, group), to=sid)
             socketio.emit("my_votes", my_votes_payload(db, participant, group), to=sid)
     else:

@@ -27,8 +27,8 @@ from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
 from workshop.core.time import utcnow
 from workshop.flipchart.models import FlipchartSettings
-from workshop.grouping.service import current_round, group_of
-from workshop.models import Group, Note, Participant, Round, Session, Vote
+from workshop.grouping.service import current_round, group_now
+from workshop.models import Group, GroupMember, Note, Participant, Round, Session, Vote
 from workshop.sessions.service import bump
 
 MAX_CHARS = 280
@@ -165,8 +165,7 @@ def clean_note_text(value) -> str:
 
 
 def current_group(db: DB, session: Session, participant: Participant) -> Group | None:
-    round_ = current_round(db, session)
-    return group_of(db, round_, participant.id) if round_ else None
+    return group_now(db, session.id, participant.id)
 
 
 def visible_notes(db: DB, group: Group) -> list[Note]:
@@ -195,22 +194,25 @@ def _stored_note(db: DB, participant: Participant, client_id: str) -> Note | Non
 
 
 def add_note(db: DB, session: Session, participant: Participant, client_id, text) -> tuple[Note, bool]:
-    """Store a new note; returns (note, created). A repeated client id returns the stored note."""
+    """Store a new note; returns (note, created). A repeated client id returns the stored note.
+
+    The hot path of an evening (every phone writes): one query for the re-send check and the flood
+    count together, one for the group, the insert, the commit. Notes take no session sequence number
+    (their order is the group's, see flipchart/events.py), so no note waits on the session row."""
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
         raise NoteError("bad_id")
-    existing = _stored_note(db, participant, client_id)
-    if existing is not None:
-        return existing, False
+    stored_id, recent = db.execute(select(
+        func.max(Note.id).filter(Note.client_id == client_id),
+        func.count(Note.id).filter(Note.created_at >= utcnow() - timedelta(minutes=1)),
+    ).where(Note.participant_id == participant.id)).one()
+    if stored_id is not None:
+        return db.get(Note, stored_id), False
     text = clean_note_text(text)
     group = _writable_group(db, session, participant)
-    recent = db.scalar(select(func.count(Note.id)).where(
-        Note.participant_id == participant.id, Note.created_at >= utcnow() - timedelta(minutes=1)))
     if recent >= NOTES_PER_MINUTE:
         raise NoteError("too_fast")
-    note = Note(session_id=session.id, group_id=group.id, participant_id=participant.id,
-                client_id=client_id, text=text)
+    note = Note(session_id=session.id, group=group, participant_id=participant.id, client_id=client_id, text=text)
     db.add(note)
-    bump(session)
     try:
         db.commit()
     except IntegrityError:  # the same note raced in through another connection
@@ -237,7 +239,6 @@ def edit_note(db: DB, session: Session, participant: Participant, note_id, text)
     note = _own_note(db, session, participant, note_id)
     note.text = text
     note.updated_at = utcnow()
-    bump(session)
     db.commit()
     publish(NoteEdited(session, note))
     return note
@@ -246,7 +247,6 @@ def edit_note(db: DB, session: Session, participant: Participant, note_id, text)
 def delete_note(db: DB, session: Session, participant: Participant, note_id) -> Note:
     note = _own_note(db, session, participant, note_id)
     db.delete(note)
-    bump(session)
     db.commit()
     publish(NoteDeleted(session, note.id, note.group_id))
     return note
@@ -401,7 +401,6 @@ def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -
         if vote is None:
             raise NoteError("not_voted")
         db.delete(vote)
-    bump(session)
     db.commit()
     votes = my_votes(db, participant, group)
     publish(VoteCast(session, participant, group, tuple(votes)))
@@ -414,10 +413,14 @@ def tallies(db: DB, group: Group) -> Counter:
 
 
 def progress(db: DB, group: Group) -> dict:
-    """How many of the group have voted (used at least one vote) — never the tallies."""
-    voters = db.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.group_id == group.id))
-    members = sum(1 for m in group.members if not m.participant.removed)  # a removed person never votes
-    return {"number": group.number, "voters": voters or 0, "members": members, "state": group.voting}
+    """How many of the group have voted (used at least one vote) — never the tallies. One query."""
+    voters = (select(func.count(func.distinct(Vote.participant_id))).where(Vote.group_id == group.id)
+              .scalar_subquery())
+    members = (select(func.count(GroupMember.id)).join(Participant, Participant.id == GroupMember.participant_id)
+               .where(GroupMember.group_id == group.id, Participant.removed.is_(False))  # a removed person never votes
+               .scalar_subquery())
+    voted, counted = db.execute(select(voters, members)).one()
+    return {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.grouping import service as rounds
-from workshop.grouping.service import current_round, group_of
+from workshop.grouping.service import current_round, group_now
 from workshop.live.handlers import LiveHandlers
 from workshop.live.registry import Conn, join_group_rooms
 from workshop.models import Participant, Session
@@ -46,8 +46,7 @@ def broadcast_groups(session: Session, round_, participant_ids=None) -> None:
 
 
 def send_own_group(session: Session, participant_id: int, to: str) -> None:
-    round_ = current_round(get_db(), session)
-    group = group_of(get_db(), round_, participant_id) if round_ else None
+    group = group_now(get_db(), session.id, participant_id)
     if group is not None:
         socketio.emit("group", group_payload(group, with_members=False), to=to)
 

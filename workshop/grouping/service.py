@@ -255,6 +255,15 @@ def delete_draft(db: DB, session: Session, round_: Round) -> None:
     db.commit()
 
 
+def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
+    """The participant's group in the newest published round (None when not in it), in one query:
+    what a phone's connect and every note ask."""
+    newest = (select(Round.id).where(Round.session_id == session_id, Round.published_at.is_not(None))
+              .order_by(Round.number.desc()).limit(1).scalar_subquery())
+    return db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
+        GroupMember.round_id == newest, GroupMember.participant_id == participant_id))
+
+
 def group_of(db: DB, round_: Round, participant_id: int) -> Group | None:
     return db.scalar(select(Group).join(GroupMember).where(
         GroupMember.round_id == round_.id, GroupMember.participant_id == participant_id))

@@ -14,6 +14,7 @@ from flask import Flask
 from flask_babel import gettext
 from flask_socketio import SocketIO
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
 from workshop.core.errors import DomainError
@@ -51,15 +52,14 @@ def live_context(roles: tuple[str, ...]) -> LiveContext | None:
     if conn is None or conn.role not in roles:
         return None
     db = get_db()
-    session = db.get(Session, conn.session_id)
-    if session is None:
-        return None
-    participant = None
-    if conn.role == "participant":
-        participant = db.get(Participant, conn.participant_id)
-        if participant is None or participant.removed:
+    if conn.role == "participant":  # the phone's row and its workshop in one query
+        row = db.execute(select(Participant, Session).join(Session, Session.id == Participant.session_id)
+                         .where(Participant.id == conn.participant_id)).first()
+        if row is None or row[0].removed:
             return None
-    return LiveContext(db, conn, session, participant)
+        return LiveContext(db, conn, row[1], row[0])
+    session = db.get(Session, conn.session_id)
+    return LiveContext(db, conn, session) if session is not None else None
 
 
 class LiveHandlers:

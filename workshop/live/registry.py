@@ -20,6 +20,7 @@ class Conn:
     session_id: int
     participant_id: int | None = None
     facilitator_id: int | None = None
+    group_room: str | None = None  # the one group room a phone listens to (set_group_room)
 
 
 def init_app(app) -> None:
@@ -76,13 +77,20 @@ def disconnect_participant(participant_id: int) -> None:
 
 
 def set_group_room(sid: str, group_id: int | None) -> None:
-    """A phone listens to exactly one group's flipchart: its group in the current round."""
+    """A phone listens to exactly one group's flipchart: its group in the current round.
+
+    The socket's own record says which group room it is in, so moving it is O(1) (asking
+    python-socketio for a socket's rooms scans every room of the server: a reconnect storm of N
+    phones would cost O(N²))."""
+    conn = conns().get(sid)
     wanted = f"g{group_id}" if group_id else None
-    for room in socketio.server.rooms(sid, namespace="/"):
-        if room.startswith("g") and room[1:].isdigit() and room != wanted:
-            socketio.server.leave_room(sid, room, namespace="/")
+    if conn is None or conn.group_room == wanted:
+        return
+    if conn.group_room:
+        socketio.server.leave_room(sid, conn.group_room, namespace="/")
     if wanted:
         socketio.server.enter_room(sid, wanted, namespace="/")
+    conn.group_room = wanted
 
 
 def join_group_rooms(members: dict[int, int]) -> None:

@@ -23,7 +23,9 @@ from workshop.web.guards import current_facilitator
 handlers = LiveHandlers()
 
 
-def _authenticate(auth) -> Conn | None:
+def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
+    """Who is connecting, with their workshop and (for a phone) participant row, loaded once: the
+    caller keeps them referenced, so every later lookup of the same rows in this event is free."""
     if not isinstance(auth, dict):
         return None
     role = auth.get("role")
@@ -31,32 +33,34 @@ def _authenticate(auth) -> Conn | None:
     if role == "screen":
         token = auth.get("token")
         session = sessions.session_by_screen_token(db, token) if isinstance(token, str) else None
-        return Conn("screen", session.id) if session else None
+        return (Conn("screen", session.id), session, None) if session else None
     session_id = auth.get("session")
     if not isinstance(session_id, int) or row_id(session_id) is None:  # a JSON number, not "1" or true
         return None
+    session = db.get(Session, session_id)
+    if session is None:
+        return None
     if role == "participant":
-        p = current_participant(db.get(Session, session_id))
-        return Conn("participant", session_id, participant_id=p.id) if p else None
+        p = current_participant(session)
+        return (Conn("participant", session_id, participant_id=p.id), session, p) if p else None
     if role == "facilitator":
         fac = current_facilitator() if cookie_session.get("fid") is not None else None
         if fac and sessions.session_for_facilitator(db, session_id, fac.id):
-            return Conn("facilitator", session_id, facilitator_id=fac.id)
+            return Conn("facilitator", session_id, facilitator_id=fac.id), session, None
     return None
 
 
 @handlers.on("connect")
 def on_connect(auth=None):
-    conn = _authenticate(auth)
-    if conn is None:
+    who = _authenticate(auth)
+    if who is None:
         return False  # refused: no valid participant, screen or facilitator credential
+    conn, session, participant = who
     conns()[request.sid] = conn
-    db = get_db()
-    session = db.get(Session, conn.session_id)
-    if conn.role == "participant":
+    if participant is not None:
         join_room(f"s{conn.session_id}")
         join_room(f"p{conn.participant_id}")
-        sessions.mark_present(db, db.get(Participant, conn.participant_id))
+        sessions.mark_present(get_db(), participant)
     elif conn.role == "screen":
         join_room(f"s{conn.session_id}:screen")
     else:

@@ -12,14 +12,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workshop.core import municipalities
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.text import TextError, clean_text
+from workshop.core.time import aware
 from workshop.models import (
     BACKGROUNDS,
     OTHER_MUNICIPALITY,
@@ -121,8 +124,18 @@ def new_join_code(db: DB) -> str:
 
 
 def bump(session: Session) -> int:
-    session.seq = (session.seq or 0) + 1
-    return session.seq
+    """The session's next sequence number, taken by one atomic UPDATE … RETURNING: changes made at the
+    same time on other connections or workers each get their own number, and it never goes back.
+    Pages drop a phase, lobby, timer or poll message older than one they have. (Notes and votes
+    take none: their order is their group's, and they must not queue on the session's row.)"""
+    db = object_session(session)
+    if db is None or session.id is None:  # not stored yet
+        session.seq = (session.seq or 0) + 1
+        return session.seq
+    seq = db.execute(update(Session).where(Session.id == session.id).values(seq=Session.seq + 1)
+                     .returning(Session.seq).execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(session, "seq", seq)
+    return seq
 
 
 def create_session(db: DB, facilitator_id: int, spec: SessionSpec) -> Session:
@@ -322,24 +335,36 @@ def mark_left(db: DB, participant: Participant) -> None:
     publish(ParticipantLeft(participant.session_id, participant.id))
 
 
-def is_away(participant: Participant, away_after: float, now: datetime | None = None) -> bool:
-    if participant.left_at is None:
-        return False
-    return (now or utcnow()) - participant.left_at >= timedelta(seconds=away_after)
+def seconds_until_next_away(db: DB, session: Session, away_after: float) -> float | None:
+    """When the next phone that has left but is not yet counted away will be (None: nobody)."""
+    now = utcnow()
+    first = db.scalar(select(func.min(Participant.left_at)).where(
+        Participant.session_id == session.id, Participant.removed.is_(False),
+        Participant.left_at > now - timedelta(seconds=away_after)))
+    return None if first is None else max((aware(first) + timedelta(seconds=away_after) - now).total_seconds(), 0)
 
 
 def lobby_counts(db: DB, session: Session, away_after: float) -> dict:
-    """Counts for the projector: by municipality and background, and how many are away."""
-    people = db.scalars(select(Participant).where(
-        Participant.session_id == session.id, Participant.removed.is_(False))).all()
-    now = utcnow()
-    away = sum(1 for p in people if is_away(p, away_after, now))
-    by_muni = Counter(p.municipality for p in people)
-    by_bg = Counter(p.background for p in people)
+    """Counts for the projector: by municipality and background, and how many are away.
+
+    One aggregate query (the database counts; no participant is loaded), so a join or a returning
+    phone costs the same in a room of 20 as in a room of 2,000."""
+    cutoff = utcnow() - timedelta(seconds=away_after)
+    away = case((Participant.left_at <= cutoff, 1), else_=0)
+    rows = db.execute(select(Participant.municipality, Participant.background, func.count(), func.sum(away))
+                      .where(Participant.session_id == session.id, Participant.removed.is_(False))
+                      .group_by(Participant.municipality, Participant.background)).all()
+    by_muni, by_bg = Counter(), Counter()
+    total = away_total = 0
+    for municipality, background, count, away_count in rows:
+        by_muni[municipality] += count
+        by_bg[background] += count
+        total += count
+        away_total += away_count or 0
     return {
-        "total": len(people),
-        "present": len(people) - away,
-        "away": away,
+        "total": total,
+        "present": total - away_total,
+        "away": away_total,
         "municipalities": [{"code": c, "count": by_muni.get(c, 0)} for c in allowed_municipalities(session)],
         "backgrounds": [{"code": b, "count": by_bg.get(b, 0)} for b in BACKGROUNDS],
     }
