@@ -63,6 +63,9 @@ def from_env(overrides: dict | None = None) -> dict:
         "PING_INTERVAL": float(os.environ.get("PAJA_PING_INTERVAL", "10")),
         "PING_TIMEOUT": float(os.environ.get("PAJA_PING_TIMEOUT", "10")),
         "SEND_QUEUE_BYTES": int(os.environ.get("PAJA_SEND_QUEUE_BYTES", str(2 * 1024 * 1024))),
+        # One worker's simultaneous connections and its listen backlog (live/server.py serve()).
+        "MAX_CONNECTIONS": int(os.environ.get("PAJA_MAX_CONNECTIONS", "10000")),
+        "LISTEN_BACKLOG": int(os.environ.get("PAJA_LISTEN_BACKLOG", "4096")),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (

@@ -205,9 +205,39 @@ def harden_gevent_websockets(eio) -> None:
     eio._async = {**eio._async, "websocket": WebSocketWSGI}
 
 
+def raise_file_limit(wanted: int) -> int:
+    """Every connection is a file descriptor: raise this process's soft limit towards `wanted`
+    (never above the hard limit an administrator set). Returns the limit now in force."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
+
+
 def serve(app, socketio, host: str, port: int) -> None:
+    """Serve until stopped. MAX_CONNECTIONS: how many connections (phones' WebSockets and requests)
+    one worker serves at once (eventlet's default pool is 1,024: the next phones would hang in the
+    upgrade); LISTEN_BACKLOG: connections the kernel holds while the QR code goes up (eventlet's
+    default is 50; the kernel caps it at net.core.somaxconn)."""
+    max_connections = app.config["MAX_CONNECTIONS"]
+    backlog = app.config["LISTEN_BACKLOG"]
+    files = raise_file_limit(max_connections + 256)
+    if files < max_connections + 64:
+        log.warning("Open-file limit %d is below MAX_CONNECTIONS %d: raise it (ulimit -n, LimitNOFILE)",
+                    files, max_connections)
+    log_output = os.environ.get("PAJA_ACCESS_LOG") == "1"
     if socketio.server.eio.async_mode == "gevent":
+        from gevent.pool import Pool
         harden_gevent_websockets(socketio.server.eio)
-    else:
-        app.wsgi_app = WebSocketSendBuffer(app.wsgi_app)
-    socketio.run(app, host=host, port=port, log_output=os.environ.get("PAJA_ACCESS_LOG") == "1")
+        socketio.run(app, host=host, port=port, log_output=log_output, backlog=backlog,
+                     spawn=Pool(max_connections))
+        return
+    import eventlet
+    import eventlet.wsgi
+    app.wsgi_app = WebSocketSendBuffer(app.wsgi_app)
+    family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = eventlet.listen(address, family, backlog=backlog)
+    eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=log_output)
