@@ -63,6 +63,9 @@ def from_env(overrides: dict | None = None) -> dict:
         "PING_INTERVAL": float(os.environ.get("PAJA_PING_INTERVAL", "10")),
         "PING_TIMEOUT": float(os.environ.get("PAJA_PING_TIMEOUT", "10")),
         "SEND_QUEUE_BYTES": int(os.environ.get("PAJA_SEND_QUEUE_BYTES", str(2 * 1024 * 1024))),
+        # PostgreSQL connections per worker process: kept open, and opened beyond that under load.
+        "DB_POOL_SIZE": int(os.environ.get("PAJA_DB_POOL_SIZE", "10")),
+        "DB_MAX_OVERFLOW": int(os.environ.get("PAJA_DB_MAX_OVERFLOW", "20")),
         # One worker's simultaneous connections and its listen backlog (live/server.py serve()).
         "MAX_CONNECTIONS": int(os.environ.get("PAJA_MAX_CONNECTIONS", "10000")),
         "LISTEN_BACKLOG": int(os.environ.get("PAJA_LISTEN_BACKLOG", "4096")),

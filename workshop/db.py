@@ -6,6 +6,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from workshop.core.memo import forget
+
 
 def normalise_url(url: str) -> str:
     """psycopg2 is the driver that eventlet can green; SQLAlchemy 2.1 would pick psycopg 3."""
@@ -15,7 +17,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+    """SQLite: one file, WAL. PostgreSQL: a pool of `pool_size` kept connections plus `max_overflow`
+    opened under load, per worker process (docs/deploy.md sizes them against max_connections)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -29,13 +33,16 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"], app.config["DB_MAX_OVERFLOW"])
     app.extensions["paja_engine"] = engine
-    app.extensions["paja_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    maker = sessionmaker(engine, expire_on_commit=False)
+    event.listen(maker, "after_commit", forget)
+    event.listen(maker, "after_soft_rollback", forget)
+    app.extensions["paja_sessionmaker"] = maker
     app.teardown_appcontext(_close_db)
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
+from sqlalchemy.orm import joinedload
 
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
+from workshop.core.memo import memo
 from workshop.core.text import TextError, clean_text
 from workshop.grouping import mixing
 from workshop.models import (
@@ -256,12 +258,17 @@ def delete_draft(db: DB, session: Session, round_: Round) -> None:
 
 
 def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
-    """The participant's group in the newest published round (None when not in it), in one query:
-    what a phone's connect and every note ask."""
-    newest = (select(Round.id).where(Round.session_id == session_id, Round.published_at.is_not(None))
-              .order_by(Round.number.desc()).limit(1).scalar_subquery())
-    return db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
-        GroupMember.round_id == newest, GroupMember.participant_id == participant_id))
+    """The participant's group in the newest published round (None when not in it), with its round,
+    in one query, remembered until the next commit: a phone's connect asks twice, every note once."""
+    remembered = memo(db)
+    key = ("group_now", session_id, participant_id)
+    if key not in remembered:
+        newest = (select(Round.id).where(Round.session_id == session_id, Round.published_at.is_not(None))
+                  .order_by(Round.number.desc()).limit(1).scalar_subquery())
+        remembered[key] = db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
+            GroupMember.round_id == newest, GroupMember.participant_id == participant_id)
+            .options(joinedload(Group.round)))
+    return remembered[key]
 
 
 def group_of(db: DB, round_: Round, participant_id: int) -> Group | None:
