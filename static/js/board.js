@@ -3,7 +3,7 @@
   "use strict";
   var board = document.getElementById("board");
   if (!board || !window.Paja) { return; }
-  var me = parseInt(board.dataset.me, 10);
+  var me = board.dataset.me || null;  // this phone's author tag in its group (never a row id)
   var code = board.dataset.code;
   var list = document.getElementById("notes");
   var template = document.getElementById("note-template");
@@ -320,7 +320,10 @@
     queued = queued.filter(function (n) { return n.id !== data.id; });
     updatePauseControls();
   });
-  Paja.on("my_votes", function (data) { setMyVotes(data.note_ids, data.remaining); });
+  Paja.on("my_votes", function (data) {
+    if (data.me) { me = data.me; }  // a new group gives this phone a new tag
+    setMyVotes(data.note_ids, data.remaining);
+  });
   // A new group (a new round, or the facilitator moved me) has another flipchart: ask for it once.
   // The answer to "sync" repeats the same group, so only a change of group may ask again.
   var groupKey = board.dataset.groupKey || "";

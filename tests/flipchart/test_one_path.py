@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from workshop.db import get_db
 from workshop.extensions import socketio
+from workshop.flipchart.events import author_tag
 from workshop.models import Note
 
 from tests.flipchart.evening import fac_action, phone, write_notes
@@ -77,7 +78,9 @@ def test_a_vote_by_form_and_by_socket_reaches_the_same_rooms(app, client, evenin
     assert by_form == by_socket
     assert [(event, room) for event, room, _payload in by_form] == [
         ("my_votes", f"p{voter}"), ("vote_progress", f"s{s.id}:screen"), ("vote_progress", f"s{s.id}:fac")]
-    assert by_form[0][2] == {"group": 1, "note_ids": [notes[0]], "remaining": 2}
+    mine = by_form[0][2]
+    assert {k: v for k, v in mine.items() if k != "me"} == {"group": 1, "note_ids": [notes[0]], "remaining": 2}
+    assert isinstance(mine["me"], str) and len(mine["me"]) == 16  # the phone's author tag, not its row id
     assert by_form[1][2] == {"number": 1, "voters": 1, "members": 4, "state": "open"}
 
 
@@ -100,7 +103,10 @@ def test_a_note_by_form_and_by_socket_reaches_the_same_rooms(app, client, evenin
         group_id = get_db().get(Note, ack["note"]["id"]).group_id
     assert [(event, room) for event, room, _payload in by_form] == [
         ("note", f"g{group_id}"), ("note", f"s{s.id}:screen"), ("note", f"s{s.id}:fac")]
-    assert by_form[0][2] == {"id": "<new note>", "group": 1, "text": text, "author": writer, "edited": False}
+    with app.app_context():
+        tag = author_tag(group_id, writer)
+    assert by_form[0][2] == {"id": "<new note>", "group": 1, "text": text, "author": tag, "edited": False}
+    assert by_form[2][2]["author"] == writer  # only the facilitator's copy names the participant
     assert by_form[2][2]["hidden"] is False
 
     with emits() as sent:  # a re-sent note (lost acknowledgement) is stored once and announced once

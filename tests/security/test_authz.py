@@ -633,6 +633,17 @@ def live_note(sio, client_id: str, text: str) -> int:
     return ack["note"]["id"]
 
 
+def note_authors(name: str, payload) -> list:
+    """The `author` of every note in a note, board or boards event."""
+    if name == "note":
+        return [payload.get("author")]
+    if name == "board":
+        return [n.get("author") for n in payload.get("notes", [])]
+    if name == "boards":
+        return [n.get("author") for b in payload.get("groups", []) for n in b.get("notes", [])]
+    return []
+
+
 def test_scripted_evening_leaks_nothing(template, tmp_path):
     w = template.world
     app = worlds.make_app(template, tmp_path)
@@ -768,6 +779,14 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     never("screen", ["G1-P2-LIVE"], rec.after("screen", "removal"))
     never("screen", session_b + [s["hidden"]])
     never("fac", session_b)
+    # Author privacy: phones and the projector see a per-group pseudonym for a note's author (their own
+    # notes included), never a participant's row id; only the facilitator's copies name the participant.
+    for key in ("p1", "p4", "p5", "q1", "screen"):
+        for step, name, payload in rec.log[key]:
+            for author in note_authors(name, json.loads(payload)[0]):
+                if author is not None and not isinstance(author, str):
+                    problems.append(f"{key} got the author id {author!r} in {name!r} during {step!r}")
+    assert any(note_authors(name, json.loads(p)[0]) for _s, name, p in rec.log["p1"])  # notes did arrive
     # The phones' own page tells the same story.
     for label in ("p1", "p5"):
         page = worlds.participant_client(app, sid, w.token(label)).get(f"/{w.code_a}").get_data(as_text=True)

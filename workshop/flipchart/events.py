@@ -7,8 +7,12 @@ call flipchart/service.py and answer the phone; the rooms hear of a change only 
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from contextlib import contextmanager
+
+from flask import current_app
 
 from workshop.db import get_db
 from workshop.extensions import socketio
@@ -28,8 +32,21 @@ handlers = LiveHandlers()
 
 # --- payloads ------------------------------------------------------------------------------------
 
+def author_tag(group_id: int, participant_id: int | None) -> str | None:
+    """Who wrote a note, as the group's phones and the projector may know it: a pseudonym per group
+    (an HMAC of group and participant under the app's secret), never the participant's row id. A phone
+    knows its own tag (my_votes, the page) and so its own notes; tags link nobody across groups."""
+    if participant_id is None:
+        return None
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"note-author:{group_id}:{participant_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def note_payload(note: Note, group: Group, facilitator: bool = False) -> dict:
-    data = {"id": note.id, "group": group.number, "text": note.text, "author": note.participant_id,
+    """A note for the group's phones and the projector; the facilitator's copy also names the author's
+    participant id (to remove a disruptive participant), whether it is hidden, and merges."""
+    data = {"id": note.id, "group": group.number, "text": note.text,
+            "author": note.participant_id if facilitator else author_tag(group.id, note.participant_id),
             "edited": note.edited_by_facilitator}
     if facilitator:
         data.update(hidden=note.hidden, merged_into=note.merged_into_id)
@@ -80,9 +97,11 @@ def presentation_payload(db, session: Session) -> dict:
     return {"showing": shown, "groups": groups}
 
 
-def my_votes_payload(db, participant: Participant, group: Group) -> dict:
-    votes = flipchart.my_votes(db, participant, group)
-    return {"group": group.number, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
+def my_votes_payload(db, participant: Participant, group: Group, votes: list[int] | None = None) -> dict:
+    """One phone's own state in its group: its votes, and its author tag (which notes are its own)."""
+    votes = flipchart.my_votes(db, participant, group) if votes is None else votes
+    return {"group": group.number, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes),
+            "me": author_tag(group.id, participant.id)}
 
 
 # --- order: a snapshot never overtakes a change of the same flipchart ------------------------------
@@ -208,8 +227,7 @@ def on_note_moderated(event: flipchart.NoteModerated) -> None:
 @handlers.fanout(flipchart.VoteCast)
 def on_vote_cast(event: flipchart.VoteCast) -> None:
     """The voter's phones see their votes; the projector and facilitator how many have voted."""
-    mine = {"group": event.group.number, "note_ids": list(event.note_ids),
-            "remaining": VOTES_PER_PERSON - len(event.note_ids)}
+    mine = my_votes_payload(get_db(), event.participant, event.group, list(event.note_ids))
     with flipchart_order(event.group.id):
         socketio.emit("my_votes", mine, to=f"p{event.participant.id}")
         _emit_progress(event.session, event.group)
@@ -260,8 +278,9 @@ def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
             return
         with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
             db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
-            socketio.emit("board", board_payload(db, group), to=sid)
+            # my_votes first: it carries the phone's author tag in this group, which the board needs.
             socketio.emit("my_votes", my_votes_payload(db, participant, group), to=sid)
+            socketio.emit("board", board_payload(db, group), to=sid)
     else:
         round_ = current_round(db, session)
         with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):

@@ -98,9 +98,10 @@ def participant_view(db, session, participant) -> dict:
             "presentation": live_flipchart.presentation_payload(db, session),
             "plan": {"actions": plans.items_of(db, session, participant.municipality),
                      "followups": plans.open_followups(db, session, participant.municipality)},
-            "plan_sources": []}
+            "plan_sources": [], "me": None}
     if group is not None:
         view["plan_sources"] = [(n, group.number) for n, _v in flipchart.top_three(db, group).places]
         view["board"] = live_flipchart.board_payload(db, group)
         view["my_votes"] = flipchart.my_votes(db, participant, group)
+        view["me"] = live_flipchart.author_tag(group.id, participant.id)
     return view
