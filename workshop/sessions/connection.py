@@ -31,7 +31,7 @@ def _authenticate(auth) -> Conn | None:
     if role == "screen":
         token = auth.get("token")
         session = sessions.session_by_screen_token(db, token) if isinstance(token, str) else None
-        return Conn("screen", session.id) if session else None
+        return Conn("screen", session.id) if session and session.is_open else None  # closed: refused
     session_id = auth.get("session")
     if not isinstance(session_id, int) or row_id(session_id) is None:  # a JSON number, not "1" or true
         return None
