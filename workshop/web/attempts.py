@@ -176,14 +176,22 @@ def delay_for(misses: int, free: int) -> int:
     return int(min(base * 2 ** (over - 1), MAX_DELAY))
 
 
+def _frees(budget: Budget) -> dict[str, tuple[int, int]]:
+    """Free misses per scope: (for a browser that has missed itself, for one that has not)."""
+    return {"device": (budget.per_device, budget.per_device),
+            "account": (budget.per_account, budget.per_account + budget.clean_extra),
+            "address": (budget.per_address, budget.per_address + budget.clean_extra)}
+
+
 def _login_scopes(budget: Budget, email: str, counts: dict) -> list[tuple[str, str, int]]:
-    """(scope, key, delay) of each count that slows this browser's next login on this account."""
-    scopes = [("device", device_id(), delay_for(counts["device"], budget.per_device))]
-    if not knows_account(email):
-        scopes.append(("account", _account_key(email), delay_for(counts["account"], budget.per_account)))
-        free = budget.per_address + (budget.clean_extra if counts["device"] == 0 else 0)
-        scopes.append(("address", _address(), delay_for(counts["address"], free)))
-    return scopes
+    """(scope, key, delay) of each count that slows this browser's next login on this account. A browser
+    that has logged in to the account before waits only for its own misses; one that has not missed
+    itself gets more room before the account's and the address's misses slow it."""
+    clean = counts["device"] == 0
+    keys = {"device": device_id(), "account": _account_key(email), "address": _address()}
+    scopes = ("device",) if knows_account(email) else ("device", "account", "address")
+    return [(scope, keys[scope], delay_for(counts[scope], _frees(budget)[scope][1 if clean else 0]))
+            for scope in scopes]
 
 
 def _cooldown(delay: int) -> RateLimitItemPerSecond:
@@ -206,17 +214,15 @@ def login_wait(email: str, budget: Budget = LOGIN) -> int:
 
 
 def record_login_miss(email: str, budget: Budget = LOGIN) -> None:
-    """A wrong password (or an unknown email): counted for the device, the account and the address,
-    and each count over its free misses starts its delay."""
+    """A wrong password (or an unknown email): counted for the device, the account and the address;
+    each count over its free misses starts its delay."""
     try:
-        account = _account_key(email)
-        for scope, key in (("device", device_id()), ("account", account), ("address", _address())):
+        keys = {"device": device_id(), "account": _account_key(email), "address": _address()}
+        for scope, key in keys.items():
             limiter.limiter.hit(HOUR, "miss", budget.kind, scope, key)
-        counts = _counts(budget, account)
-        frees = {"device": budget.per_device, "account": budget.per_account,
-                 "address": budget.per_address + budget.clean_extra}
-        for scope, key in (("device", device_id()), ("account", account), ("address", _address())):
-            for free in {frees[scope], budget.per_address} if scope == "address" else {frees[scope]}:
+        counts = _counts(budget, keys["account"])
+        for scope, key in keys.items():
+            for free in set(_frees(budget)[scope]):
                 delay = delay_for(counts[scope], free)
                 if delay:
                     limiter.limiter.hit(_cooldown(delay), "wait", budget.kind, scope, key)
