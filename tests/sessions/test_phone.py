@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from workshop.db import get_db
 from workshop.models import Participant, Session
-from workshop.web import links
 from workshop.sessions.service import hash_token
+from workshop.web import links
 
 from tests.helpers import csrf_token, gen_facilitator, gen_participant, gen_session, post_form
 
