@@ -6,6 +6,8 @@ projector.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, request
 from flask import session as cookie_session
 from flask_socketio import join_room
@@ -21,6 +23,7 @@ from workshop.sessions.guards import current_participant
 from workshop.web.guards import current_facilitator
 
 handlers = LiveHandlers()
+log = logging.getLogger(__name__)
 
 
 def _authenticate(auth) -> Conn | None:
@@ -49,6 +52,7 @@ def _authenticate(auth) -> Conn | None:
 def on_connect(auth=None):
     conn = _authenticate(auth)
     if conn is None:
+        log.warning("Socket.IO connection refused from %s: no valid credential", request.remote_addr)
         return False  # refused: no valid participant, screen or facilitator credential
     conns()[request.sid] = conn
     db = get_db()
