@@ -151,7 +151,7 @@ def test_a_venue_behind_one_address_gets_in_and_a_guesser_is_stopped(app):
     assert type_code(guesser, s.join_code, "get").status_code == 429
     # A latecomer whose phone has not failed is admitted while the address is limited.
     latecomer = venue_phone(app)
-    latecomer.get("/")  # the front page gives the phone its device cookie
+    latecomer.get("/")  # the front page's form; the phone has not typed anything yet
     assert type_code(latecomer, s.join_code, "post").status_code == 302
     assert 'name="background"' in latecomer.get(f"/{s.join_code}").get_data(as_text=True)
     # Everyone already in stays in: their pages are never limited.
