@@ -36,15 +36,21 @@ def main() -> None:
     port = int(os.environ.get("PAJA_PORT", "5000"))
     app = create_app({"PAJA_ASYNC_MODE": MODE})
     green_database_driver(MODE, app.config["DATABASE_URL"])
+    from workshop.accounts.service import facilitator_exists, first_run_token
     from workshop.cli import upgrade_database
+    from workshop.db import get_db
     with app.app_context():
         upgrade_database()
+        first_run = not facilitator_exists(get_db())
     address = (lan_address() or "127.0.0.1") if host in ("0.0.0.0", "::") else host
     lan_url = f"http://{address}:{port}"
     app.config["PAJA_LAN_URL"] = lan_url
     public = app.config["PAJA_BASE_URL"] or lan_url
     print(f"Paja is running ({MODE}). Phones join at: {public}", flush=True)
     print(f"Facilitator pages: {public}/f/", flush=True)
+    if first_run:  # anyone on the network could create the first account: only with this link, or locally
+        token = first_run_token(app.instance_path)
+        print(f"First run: create the first facilitator at {public}/setup?token={token}", flush=True)
     serve(app, socketio, host, port)
 
 

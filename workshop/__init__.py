@@ -53,8 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests)."""
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
-    from workshop.live import registry
-    from workshop.web import security, templating
+    from workshop.live import quiet_logs, registry
+    from workshop.web import attempts, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
     from workshop.web.i18n import select_locale
 
@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
         manage_session=False,
     )
     registry.init_app(app)
+    quiet_logs.install()  # malformed packets: one warning line, not a traceback
 
     for name in BLUEPRINTS:
         module, _, attr = name.partition(":")
@@ -97,4 +98,5 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     templating.init_templating(app)
     security.init_app(app)
+    attempts.init_app(app)
     return app

@@ -37,6 +37,9 @@
   }
 
   Paja.connect({ role: "screen", token: root.dataset.token }, {
+    // The server closed this projector's connection: the workshop was closed or the link replaced.
+    // Reloading shows which ("closed", or no page for an old link); a refused reconnect stays quiet.
+    disconnect: function (reason) { if (reason === "io server disconnect") { window.location.reload(); } },
     lobby: function (counts) { Paja.updateCounts(root, counts); },
     groups: showGroups,
     phase: function (data) {

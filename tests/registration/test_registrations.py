@@ -206,15 +206,84 @@ def test_a_registered_person_is_matched_at_the_door(app, workshop):
     assert (report["registered"], report["arrived"], report["walk_ins"], report["no_shows"]) == (1, 1, 1, 0)
 
 
-def test_door_match_by_email(app, workshop):
+def door_lookup(phone, s, text):
+    page = phone.get(f"/{s.join_code}").get_data(as_text=True)
+    return phone.post(f"/{s.join_code}/registered", data={"door-lookup": text, "door-csrf_token": csrf_token(page)})
+
+
+def test_an_email_alone_reveals_nothing_at_the_door(app, workshop):
+    """Anyone with the join code could type someone's email: it finds nothing, shows no name, fills in nothing."""
     open_registration(app, workshop)
-    sign_up(app, workshop, person(municipality="583"))
+    sign_up(app, workshop, person(municipality="583", organisation="Salaisen kyläyhdistys"))
+    phone = app.test_client()
+    for text in ("aino@example.fi", " Aino@Example.fi ", "Aino Aaltonen"):
+        response = door_lookup(phone, workshop, text)
+        assert response.status_code == 302
+        page = phone.get(f"/{workshop.join_code}").get_data(as_text=True)
+        assert "Aino" not in page and "Salaisen" not in page and "Ilmoittautumista ei löytynyt" in page
     with app.app_context():
         db = get_db()
         s = db.get(Session, workshop.id)
-        assert registrations.find_for_door(db, s, " Aino@Example.fi ").municipality == "583"
-        assert registrations.find_for_door(db, s, "someone@example.fi") is None
-        assert registrations.find_for_door(db, s, "") is None
+        assert registrations.find_for_door(db, s, "aino@example.fi") is None
+        code = db.scalar(select(Registration.code))
+        assert registrations.find_for_door(db, s, f" {code[:3]}-{code[3:].lower()} ").name == "Aino Aaltonen"
+
+
+def test_the_door_does_not_answer_a_browser_that_has_not_opened_the_workshop(app, workshop):
+    """The door form is no way round the join code's limit: without having opened the workshop (QR link
+    or typed code), the answer is the same redirect for a right and a wrong join code, and no lookup."""
+    open_registration(app, workshop)
+    sign_up(app, workshop, person())
+    with app.app_context():
+        code = get_db().scalar(select(Registration.code))
+    stranger = app.test_client()
+    token = csrf_token(stranger.get("/").get_data(as_text=True))
+    wrong_join = "000000" if workshop.join_code != "000000" else "111111"
+    for join_code in (workshop.join_code, wrong_join):
+        response = stranger.post(f"/{join_code}/registered", data={"door-lookup": code, "door-csrf_token": token})
+        assert response.status_code == 302 and response.headers["Location"] == f"/{join_code}"
+    with stranger.session_transaction() as cookie:
+        assert not any(k.startswith("reg") for k in cookie) and "_flashes" not in cookie
+
+
+def test_registration_code_guessing_is_limited_per_phone_and_address(app, workshop):
+    open_registration(app, workshop)
+    sign_up(app, workshop, person())
+    with app.app_context():
+        code = get_db().scalar(select(Registration.code))
+    guesser = app.test_client()
+    statuses = [door_lookup(guesser, workshop, f"ZZZZ{a}{b}").status_code for a in "23" for b in "456789"]
+    assert statuses[:10] == [302] * 10 and set(statuses[10:]) == {429}
+    assert door_lookup(guesser, workshop, code).status_code == 429  # the right code gets the same refusal
+    neighbour = app.test_client()  # the same Wi-Fi address, a phone that has not missed
+    assert door_lookup(neighbour, workshop, code).status_code == 302
+    assert "Aino" in neighbour.get(f"/{workshop.join_code}").get_data(as_text=True)
+
+
+def test_the_email_link_takes_the_registrant_in_on_the_day(app, workshop):
+    token = open_registration(app, workshop)
+    c, response = register_via_form(app, token, municipality="583", organisation="Kylätalo ry")
+    own_link = response.headers["Location"]
+    with app.app_context():  # the workshop is next week: the link does not give the join code away yet
+        db = get_db()
+        db.get(Session, workshop.id).starts_at = datetime.now() + timedelta(days=7)
+        db.commit()
+    page = c.get(own_link).get_data(as_text=True)
+    assert 'id="arrive"' not in page and workshop.join_code not in page
+    refused = c.post(own_link + "/arrive", data={"csrf_token": csrf_token(page)})
+    assert refused.headers["Location"] == own_link
+    with app.app_context():
+        db = get_db()
+        db.get(Session, workshop.id).starts_at = datetime.now().replace(hour=0, minute=1)
+        db.commit()
+    phone = app.test_client()  # the registrant's phone at the door, with the link from the email
+    page = phone.get(own_link).get_data(as_text=True)
+    assert 'id="arrive"' in page
+    response = phone.post(own_link + "/arrive", data={"csrf_token": csrf_token(page)})
+    assert response.headers["Location"] == f"/{workshop.join_code}"
+    page = phone.get(f"/{workshop.join_code}").get_data(as_text=True)
+    assert 'value="Aino"' in page and 'value="Kylätalo ry"' in page and re.search(r'checked[^>]*value="583"', page)
+    assert phone.post("/registration/guessed-token/arrive", data={"csrf_token": csrf_token(page)}).status_code == 404
 
 
 class SmtpCapture(socketserver.ThreadingTCPServer):

@@ -205,6 +205,7 @@ ROWS = [
         lambda w: {"phase": "info"}),
     Row("close", "facilitator.close", f("/f/sessions/{sid}/close"), FAC_ONLY, "POST"),
     Row("lock the room", "facilitator.lock", f("/f/sessions/{sid}/lock"), FAC_ONLY, "POST", lambda w: {"locked": "1"}),
+    Row("new projector link", "facilitator.rotate_screen_link", f("/f/sessions/{sid}/screen-link"), FAC_ONLY, "POST"),
     Row("new round", "grouping.rounds_page", f("/f/sessions/{sid}/rounds"), FAC_ONLY, "POST",
         lambda w: {"strategy": "mixed", "size_mode": "size", "size": "3"}),
     Row("table label", "grouping.round_action", f("/f/sessions/{sid}/rounds/1/table"), FAC_ONLY, "POST",
@@ -246,7 +247,12 @@ ROWS = [
         "POST"),
     Row("cancel a registration by a guessed link", "registration.cancel_mine", f("/registration/guessed/cancel"),
         everyone(NOT_FOUND), "POST"),
-    # At the door anyone may look up a registration: it only pre-fills their own join form (a cookie).
+    # The registrant's own link takes them in on the day (a cookie pre-fills their join form; no rows change).
+    Row("join from own registration link", "registration.arrive", f("/registration/{reg_secret}/arrive"),
+        everyone(TO_JOIN), "POST"),
+    Row("join by a guessed registration link", "registration.arrive", f("/registration/guessed/arrive"),
+        everyone(NOT_FOUND), "POST"),
+    # At the door a registration code only pre-fills the join form of a browser that opened the workshop.
     Row("find my registration at the door", "registration.door_match", f("/{code}/registered"), everyone(TO_JOIN),
         "POST", lambda w: {"door-lookup": w.outreach["a"]["reg_code"]}),
     Row("registrations", "registration.organiser_page", f("/f/sessions/{sid}/registrations"), FAC_ONLY),
@@ -564,6 +570,7 @@ def test_closed_workshop_takes_no_changes_from_phones(template, tmp_path):
     fac_post(worlds.facilitator_client(app, w, "a"), f"/f/sessions/{w.sid_a}/close")
     live_after = connect(app, w, PARTICIPANT)  # connects again afterwards
     assert live_before.is_connected() and live_after.is_connected()
+    assert not connect(app, w, SCREEN).is_connected()  # the projector's link no longer connects
     wrong = []
     for row in EVENT_ROWS:
         if row.event in READ_ONLY_EVENTS:

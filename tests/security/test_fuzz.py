@@ -348,6 +348,7 @@ TARGETS: list[Target] = [
     Target("facilitator.close", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/close")),
     Target("facilitator.lock", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/lock"),
            lambda w: {"locked": st.sampled_from(["1", "0"])}),
+    Target("facilitator.rotate_screen_link", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/screen-link")),
     Target("plans.series_page", "facilitator", lambda w: st.just("/f/series"),
            lambda w: {"name": st.sampled_from(["Itä-Lappi 2027", "Å", ""])}),
     # --- facilitator: groups ---
@@ -481,6 +482,13 @@ TARGETS += [
     Target("registration.door_match", "fresh", lambda w: phone(w, "/registered"),
            lambda w: {"door-lookup": st.sampled_from([w.outreach["a"]["reg_code"], w.outreach["b"]["reg_code"],
                                                       "reg-a@example.fi", "REG-A@EXAMPLE.FI", "nobody"])}),
+    # A browser that has opened the workshop (here: a participant's) gets its code looked up.
+    Target("registration.door_match", "participant", lambda w: phone(w, "/registered"),
+           lambda w: {"door-lookup": st.sampled_from([w.outreach["a"]["reg_code"], w.outreach["b"]["reg_code"],
+                                                      w.outreach["a"]["reg_code"].lower(), "reg-a@example.fi",
+                                                      "nobody"])}, variant="opened"),
+    Target("registration.arrive", "fresh",
+           lambda w: secret(w, "reg_secret").map(lambda t: f"/registration/{segment(t)}/arrive")),
     # --- feedback ---
     Target("feedback.organiser_page", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/feedback"),
            lambda w: {**{f"{k}_on": flag for k in ("overall", "most_useful", "should_change", "come_again")},

@@ -6,10 +6,12 @@ import re
 from sqlalchemy import func, select
 
 from workshop.db import get_db
+from workshop.extensions import socketio
 from workshop.models import Session
 from workshop.sessions import service as sessions
+from workshop.web import links
 
-from tests.helpers import gen_facilitator, gen_session, post_form
+from tests.helpers import csrf_token, gen_facilitator, gen_session, post_form
 
 NEW_SESSION = {
     "title": "Itä-Lapin elinvoimapaja",
@@ -157,3 +159,53 @@ def test_phase_from_the_form_and_from_the_service_reach_the_same_rooms(client, a
         ("phase", f"s{s.id}"), ("phase", f"s{s.id}:screen"), ("phase", f"s{s.id}:fac")]
     assert {d["phase"] for _e, d, _to in by_form} == {"info"}
     assert {d["phase"] for _e, d, _to in by_service} == {"groupwork"}
+
+
+# --- the projector link: rotated, revoked with the workshop (issue 13, item 7) ----------------------
+
+def screen_socket(app, token):
+    return socketio.test_client(app, auth={"role": "screen", "token": token})
+
+
+def test_rotating_the_projector_link_cuts_off_the_old_one(client, app, auth):
+    gen_facilitator(app)
+    s = gen_session(app, 1)
+    auth.login()
+    old = s.screen_token
+    with app.test_request_context():
+        old_qr = links.join_url(s)
+    projector = screen_socket(app, old)
+    assert projector.is_connected() and client.get(f"/screen/{old}").status_code == 200
+    page = client.get(f"/f/sessions/{s.id}").get_data(as_text=True)
+    assert f'action="/f/sessions/{s.id}/screen-link"' in page
+    response = client.post(f"/f/sessions/{s.id}/screen-link", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        new = get_db().get(Session, s.id).screen_token
+    assert new != old and len(new) >= 32
+    assert not projector.is_connected()  # the socket that used the old link is closed
+    assert client.get(f"/screen/{old}").status_code == 404
+    assert client.get(f"/screen/{old}/qr.svg").status_code == 404
+    assert not screen_socket(app, old).is_connected()
+    assert screen_socket(app, new).is_connected() and client.get(f"/screen/{new}").status_code == 200
+    # The QR link's secret changed with it: the old QR link is now only a typed code.
+    phone = app.test_client()
+    assert phone.get("/" + old_qr.split("/", 3)[3]).status_code == 200  # not redirected: no secret accepted
+    # Without the CSRF token nothing happens.
+    assert client.post(f"/f/sessions/{s.id}/screen-link").status_code == 400
+
+
+def test_a_closed_workshops_projector_shows_closed_and_cannot_connect(client, app, auth):
+    gen_facilitator(app)
+    s = gen_session(app, 1)
+    auth.login()
+    projector = screen_socket(app, s.screen_token)
+    assert projector.is_connected()
+    post_form(client, f"/f/sessions/{s.id}/close", {})
+    assert not projector.is_connected()  # closed by the workshop's closing
+    page = client.get(f"/screen/{s.screen_token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="screen-closed"' in html and "socket.io" not in html and 'data-token' not in html
+    assert client.get(f"/screen/{s.screen_token}/qr.svg").status_code == 404
+    assert not screen_socket(app, s.screen_token).is_connected()

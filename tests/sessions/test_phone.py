@@ -5,8 +5,9 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from workshop.db import get_db
-from workshop.models import Participant
+from workshop.models import Participant, Session
 from workshop.sessions.service import hash_token
+from workshop.web import links
 
 from tests.helpers import csrf_token, gen_facilitator, gen_participant, gen_session, post_form
 
@@ -103,17 +104,113 @@ def test_join_form_has_csrf(client, app):
     assert count_participants(app) == 0
 
 
-def test_code_guessing_is_limited_but_joining_is_not(client, app):
+def venue_phone(app, address="10.20.30.40"):
+    """A phone on the venue Wi-Fi: its own browser (cookies), the venue's one address."""
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = address
+    return phone
+
+
+def other_code(s) -> str:
+    return "000000" if s.join_code != "000000" else "111111"
+
+
+def type_code(phone, code: str, route: str):
+    """A typed code on the front page's form ("post") or straight in the address bar ("get")."""
+    if route == "post":
+        return post_form(phone, "/", {"code": code})
+    return phone.get(f"/{code}")
+
+
+def test_a_venue_behind_one_address_gets_in_and_a_guesser_is_stopped(app):
+    """200 phones behind one address, 10 of them mistyping 3 times: everyone gets in. A guesser on the
+    same address is then stopped after its budget on both routes, while an honest phone still gets in."""
     s = gen_session(app, gen_facilitator(app).id)
-    for _ in range(12):  # honest phones on one Wi-Fi address: successes never count
-        assert post_form(client, "/", {"code": s.join_code}).status_code == 302
-    wrong = "000000" if s.join_code != "000000" else "111111"
-    statuses = [post_form(client, "/", {"code": wrong}).status_code for _ in range(11)]
-    assert statuses[:10] == [400] * 10 and statuses[10] == 429
-    page = post_form(client, "/", {"code": s.join_code})
-    assert page.status_code == 429
+    wrong = other_code(s)
+    mistypers = set(range(5, 200, 20))
+    assert len(mistypers) == 10
+    for i in range(200):
+        phone = venue_phone(app)
+        route = ("post", "get")[i % 2]
+        if i in mistypers:
+            for k in range(3):
+                assert type_code(phone, wrong, ("post", "get")[(i + k) % 2]).status_code in (400, 404)
+        response = type_code(phone, s.join_code, route)
+        assert response.status_code in (200, 302), (i, response.status_code)
+        joined = post_form(phone, f"/{s.join_code}", {"municipality": "583", "background": "ngo"})
+        assert joined.status_code == 302, i
+    assert count_participants(app) == 200
+
+    # The guesser: its first miss already puts it over the address's budget, so it is stopped at once,
+    # on both routes, and its own correct code gets the same refusal as a wrong one.
+    guesser = venue_phone(app)
+    tries = [type_code(guesser, wrong, "get").status_code for _ in range(3)]
+    assert tries == [404, 429, 429]
+    assert type_code(guesser, wrong, "post").status_code == 429
+    assert type_code(guesser, s.join_code, "post").status_code == 429
+    assert type_code(guesser, s.join_code, "get").status_code == 429
+    # A latecomer whose phone has not failed is admitted while the address is limited.
+    latecomer = venue_phone(app)
+    latecomer.get("/")  # the front page's form; the phone has not typed anything yet
+    assert type_code(latecomer, s.join_code, "post").status_code == 302
+    assert 'name="background"' in latecomer.get(f"/{s.join_code}").get_data(as_text=True)
+    # Everyone already in stays in: their pages are never limited.
+    assert 'id="phase-title"' in phone.get(f"/{s.join_code}").get_data(as_text=True)
+
+
+def test_one_guessing_device_is_stopped_after_its_budget_on_both_routes(app):
+    s = gen_session(app, gen_facilitator(app).id)
+    guesser = venue_phone(app, "10.9.9.9")
+    statuses = [type_code(guesser, f"{n:06d}", ("get", "post")[n % 2]).status_code
+                for n in range(900_000, 900_015) if f"{n:06d}" != s.join_code]
+    assert statuses[:10] == [404 if n % 2 == 0 else 400 for n in range(900_000, 900_010)]
+    assert set(statuses[10:]) == {429}
+    for route in ("get", "post"):  # the right code gets the same answer: nothing to learn
+        assert type_code(guesser, s.join_code, route).status_code == 429
+    page = guesser.get(f"/{s.join_code}").get_data(as_text=True)
     with app.test_request_context(), force_locale("fi"):
-        assert gettext("Too many attempts") in page.get_data(as_text=True)
+        assert gettext("Too many wrong codes") in page
+    # Other phones at the same address are not affected by this one phone's misses.
+    assert type_code(venue_phone(app, "10.9.9.9"), s.join_code, "get").status_code == 200
+
+
+def test_a_guesser_throwing_its_cookie_away_gets_about_thirty_tries_an_hour(app):
+    s = gen_session(app, gen_facilitator(app).id)
+    misses = 0
+    for n in range(100_000, 100_200):
+        code = f"{n:06d}"
+        if code == s.join_code:
+            continue
+        status = type_code(venue_phone(app, "10.7.7.7"), code, ("get", "post")[n % 2]).status_code
+        if status == 429:
+            break
+        misses += 1
+    assert 30 <= misses <= 45, misses
+    # Now even a clean phone's typed code is refused at this address; the QR link still works.
+    assert type_code(venue_phone(app, "10.7.7.7"), s.join_code, "get").status_code == 429
+    with app.test_request_context():
+        qr_link = links.join_url(get_db().get(Session, s.id)).split("/", 3)[3]
+    phone = venue_phone(app, "10.7.7.7")
+    response = phone.get("/" + qr_link)
+    assert response.status_code == 302 and response.headers["Location"] == f"/{s.join_code}"
+    assert 'name="background"' in phone.get(f"/{s.join_code}").get_data(as_text=True)
+    assert post_form(phone, f"/{s.join_code}", {"municipality": "583", "background": "ngo"}).status_code == 302
+    # A wrong secret in the link is just a typed code.
+    assert venue_phone(app, "10.7.7.7").get(f"/{s.join_code}?k=0123456789abcdef01234567").status_code == 429
+    # Another address is not affected.
+    assert type_code(venue_phone(app, "10.7.7.8"), s.join_code, "get").status_code == 200
+
+
+def test_qr_link_carries_a_secret_and_the_projector_shows_the_short_address(app):
+    fac = gen_facilitator(app)
+    s = gen_session(app, fac.id)
+    screen = app.test_client().get(f"/screen/{s.screen_token}").get_data(as_text=True)
+    with app.test_request_context():
+        qr_link = links.join_url(get_db().get(Session, s.id))
+        key = links.join_key(get_db().get(Session, s.id))
+    assert qr_link.endswith(f"/{s.join_code}?k={key}") and len(key) >= 24
+    assert key not in screen  # the QR image carries it; the page's text and alt show only the typed address
+    assert f"{s.join_code[:3]}&nbsp;{s.join_code[3:]}" in screen
 
 
 def test_locked_room_admits_nobody_new(client, app):

@@ -76,6 +76,15 @@ def disconnect_participant(participant_id: int) -> None:
             socketio.server.disconnect(sid, namespace="/")
 
 
+def close_screen_sockets(session_id: int) -> None:
+    """A rotated projector link or a closed workshop: the projector's sockets lose their connection (this
+    process's at once; the room is closed on every worker, so the others hear nothing more)."""
+    for sid, conn in connections():
+        if conn.role == "screen" and conn.session_id == session_id:
+            socketio.server.disconnect(sid, namespace="/")
+    socketio.close_room(f"s{session_id}:screen")
+
+
 def set_group_room(sid: str, group_id: int | None) -> None:
     """A phone listens to exactly one group's flipchart: its group in the current round.
 

@@ -11,6 +11,8 @@ import os
 import socket
 import struct
 
+from workshop.live.quiet_logs import client_fault, one_line
+
 log = logging.getLogger(__name__)
 
 MODES = ("eventlet", "gevent")
@@ -200,9 +202,39 @@ def harden_gevent_websockets(eio) -> None:
         def __call__(self, environ, start_response):
             # python-engineio passes eventlet its frame limit, but not simple-websocket: pass it here.
             self.ws = Server(environ, max_message_size=int(eio.max_http_buffer_size), **self.server_args)
-            return self.app(self)
+            try:
+                return self.app(self)
+            except Exception as exc:  # python-engineio does not catch a frame it cannot decode
+                if not client_fault(exc):
+                    raise
+                log.warning("Closed a WebSocket that sent a malformed packet (%s)", one_line(exc))
+                self.ws.abort()
+                return []
 
     eio._async = {**eio._async, "websocket": WebSocketWSGI}
+
+
+class ClientFaultGuard:
+    """WSGI middleware: a request the Engine.IO layer cannot parse (a polling request of a session that
+    just ended, a malformed packet) is answered 400 with one warning line, instead of reaching the WSGI
+    server as an exception that it prints with a traceback. Anything else is raised as before."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception as exc:
+            if not client_fault(exc):
+                raise
+            log.warning("Refused a malformed Socket.IO request from %s (%s)", environ.get("REMOTE_ADDR"),
+                        one_line(exc))
+            try:
+                start_response("400 BAD REQUEST", [("Content-Type", "text/plain")])
+            except Exception:  # the response had started already (a WebSocket)
+                return []
+            return [b"Bad request"]
 
 
 def raise_file_limit(wanted: int) -> int:
@@ -229,15 +261,19 @@ def serve(app, socketio, host: str, port: int) -> None:
         log.warning("Open-file limit %d is below MAX_CONNECTIONS %d: raise it (ulimit -n, LimitNOFILE)",
                     files, max_connections)
     log_output = os.environ.get("PAJA_ACCESS_LOG") == "1"
-    if socketio.server.eio.async_mode == "gevent":
-        from gevent.pool import Pool
+    gevent = socketio.server.eio.async_mode == "gevent"
+    if gevent:
         harden_gevent_websockets(socketio.server.eio)
+    else:
+        app.wsgi_app = WebSocketSendBuffer(app.wsgi_app)
+    app.wsgi_app = ClientFaultGuard(app.wsgi_app)
+    if gevent:
+        from gevent.pool import Pool
         socketio.run(app, host=host, port=port, log_output=log_output, backlog=backlog,
                      spawn=Pool(max_connections))
         return
     import eventlet
     import eventlet.wsgi
-    app.wsgi_app = WebSocketSendBuffer(app.wsgi_app)
     family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     listener = eventlet.listen(address, family, backlog=backlog)
     eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=log_output)

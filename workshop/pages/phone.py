@@ -9,12 +9,12 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
 
 from workshop.db import get_db
-from workshop.extensions import limiter
 from workshop.flipchart import events as live_flipchart
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
@@ -25,24 +25,30 @@ from workshop.sessions import guards
 from workshop.sessions import service as sessions
 from workshop.sessions.forms import municipality_choices
 from workshop.sessions.service import JoinData, SessionError
+from workshop.web import attempts, links
 from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("phone", __name__)
 
-
-def _failed(response) -> bool:
-    """Only failures count: many honest phones share one venue Wi-Fi address."""
-    return response.status_code in (400, 404)
+def too_many_codes():
+    """A typed code refused before it is looked up: the same answer for a right and a wrong one."""
+    attempts.refused("join codes")
+    return render_template("error.html", title=_("Too many wrong codes"), message=_(
+        "Too many wrong codes were typed on this phone or this network. Scan the QR code on the screen "
+        "instead, or wait a while and try again.")), 429
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit("10 per 10 minutes", methods=["POST"], deduct_when=_failed)
 def index():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
+        if not attempts.may_try(attempts.JOIN_CODE):
+            return too_many_codes()
         if sessions.open_session_by_code(get_db(), form.code.data):
+            guards.remember_code(form.code.data)
             return redirect(url_for("phone.join", code=form.code.data))
+        attempts.record_miss(attempts.JOIN_CODE)
         error = _("No open workshop has this code. Check the code on the screen.")
     status = 400 if (error or form.errors) else 200
     return render_template("phone/index.html", form=form, error=error), status
@@ -52,9 +58,20 @@ def index():
 def join(code: str):
     db = get_db()
     session = sessions.open_session_by_code(db, code)
+    if session is not None and links.valid_join_key(session, request.args.get(links.JOIN_KEY_PARAM)):
+        guards.remember_code(code)  # the QR link: no guessing limit
+        if request.method == "GET":
+            return redirect(url_for("phone.join", code=code))  # the address bar loses the secret
+    participant = guards.current_participant(session)
+    if participant is None and not guards.knows_code(code):  # a typed (or guessed) code
+        if not attempts.may_try(attempts.JOIN_CODE):
+            return too_many_codes()
+        if session is not None:
+            guards.remember_code(code)
+        else:
+            attempts.record_miss(attempts.JOIN_CODE)
     if session is None:
         return render_template("phone/unknown_code.html", code=code), 404
-    participant = guards.current_participant(session)
     if participant is not None:
         return render_template("phone/participant.html", **participant_view(db, session, participant))
 

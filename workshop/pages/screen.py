@@ -25,9 +25,11 @@ def _session_or_404(token: str):
 @bp.route("/<token>")
 def screen(token: str):
     session = _session_or_404(token)
+    if not session.is_open:  # only the title and "closed": no names, notes or live connection any more
+        return render_template("screen/closed.html", session=session)
     counts = sessions.lobby_counts(get_db(), session, live.away_after())
-    url = links.join_url(session)
-    short_url = url.split("://", 1)[-1]
+    url = links.join_url(session)  # the QR code's link, with its secret
+    short_url = links.typed_join_url(session).split("://", 1)[-1]  # what people type: the code is limited
     db = get_db()
     round_ = rounds.current_round(db, session)
     return render_template("screen/screen.html", session=session, counts=counts, join_url=url,
@@ -41,4 +43,6 @@ def screen(token: str):
 @bp.route("/<token>/qr.svg")
 def qr(token: str):
     session = _session_or_404(token)
+    if not session.is_open:
+        abort(404)
     return qr_response(links.join_url(session))

@@ -106,10 +106,8 @@ def poll_action(session_id: int, poll_id: int, action: str):
 def answer(code: str):
     db = get_db()
     session = sessions.open_session_by_code(db, code)
-    if session is None:
-        return render_template("phone/unknown_code.html", code=code), 404
     participant = current_participant(session)
-    if participant is None:
+    if participant is None:  # an unknown code answers the same: no way round the join code's limit
         flash(POLL_ERRORS["not_participant"], "error")
         return redirect(url_for("phone.join", code=code), 303)
     try:

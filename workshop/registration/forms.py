@@ -64,6 +64,6 @@ class RegistrationSettingsForm(FlaskForm):
 
 
 class DoorMatchForm(FlaskForm):
-    lookup = StringField(_l("Registration code or email"), validators=[
-        InputRequired(_l("Enter the code from your confirmation, or your email.")), Length(max=254)],
+    lookup = StringField(_l("Registration code"), validators=[
+        InputRequired(_l("Enter the code from your confirmation.")), Length(max=20)],
         filters=[strip])

@@ -2,7 +2,7 @@
 headcount and list, and matching a registration at the door when a registered person joins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_babel import gettext as _
 
@@ -16,8 +16,8 @@ from workshop.registration.forms import DoorMatchForm, RegistrationForm, Registr
 from workshop.registration.service import RegistrationData, RegistrationError
 from workshop.sessions import service as sessions
 from workshop.sessions.forms import municipality_choices
-from workshop.sessions.guards import own_session
-from workshop.web import links
+from workshop.sessions.guards import current_participant, knows_code, own_session, remember_code
+from workshop.web import attempts, links
 from workshop.web.guards import login_required
 from workshop.web.labels import DIET_LABELS, REGISTRATION_ERRORS, REGISTRATION_STATUS_LABELS
 from workshop.web.qr import qr_response
@@ -85,7 +85,8 @@ def mine(token: str):
         abort(404)
     session = get_db().get(Session, reg.session_id)
     response = Response(render_template("registration/mine.html", session=session, reg=reg, token=token,
-                                        emailed=bool(reg.email) and mail.configured(current_app.config)))
+                                        emailed=bool(reg.email) and mail.configured(current_app.config),
+                                        can_arrive=registrations.may_arrive(session)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret link must not leak to other sites
     return response
@@ -171,22 +172,52 @@ def _match_key(session) -> str:
 
 
 @bp.route("/<joincode:code>/registered", methods=["POST"])
-@limiter.limit("20 per 10 minutes", deduct_when=lambda _response: g.get("door_failed", False))
 def door_match(code: str):
+    """The registration code typed on the join page fills in the join form. Nothing is looked up for a
+    browser that has not opened this workshop (no way round the join code's limit), and misses are
+    limited per device and address like join codes."""
     db = get_db()
     session = sessions.open_session_by_code(db, code)
-    if session is None:
-        abort(404)
+    if session is None or not (knows_code(code) or current_participant(session)):
+        return redirect(url_for("phone.join", code=code))
     form = DoorMatchForm(prefix="door")
-    reg = registrations.find_for_door(db, session, form.lookup.data) if form.validate_on_submit() else None
-    if reg is None:
-        g.door_failed = True  # only misses count: a whole venue shares one Wi-Fi address
+    if not form.validate_on_submit():
         flash(REGISTRATION_ERRORS["no_match"], "error")
         return redirect(url_for("phone.join", code=code))
+    if not attempts.may_try(attempts.REGISTRATION_CODE):
+        attempts.refused("registration codes")
+        return render_template("error.html", title=_("Too many wrong codes"), message=_(
+            "Too many wrong registration codes were typed on this phone or this network. Fill in the "
+            "form yourself, or wait a while and try again.")), 429
+    reg = registrations.find_for_door(db, session, form.lookup.data)
+    if reg is None:
+        attempts.record_miss(attempts.REGISTRATION_CODE)
+        flash(REGISTRATION_ERRORS["no_match"], "error")
+        return redirect(url_for("phone.join", code=code))
+    _matched(session, reg)
+    return redirect(url_for("phone.join", code=code))
+
+
+@bp.route("/registration/<token>/arrive", methods=["POST"])
+def arrive(token: str):
+    """The link in the confirmation email, opened at the workshop: into the join page, details filled in."""
+    db = get_db()
+    reg = registrations.by_token(db, token)
+    if reg is None:
+        abort(404)
+    session = db.get(Session, reg.session_id)
+    if reg.status == "cancelled" or not registrations.may_arrive(session):
+        flash(_("The workshop is not open for joining yet. Come back on the day of the workshop."), "error")
+        return redirect(url_for("registration.mine", token=token))
+    remember_code(session.join_code)
+    _matched(session, reg)
+    return redirect(url_for("phone.join", code=session.join_code))
+
+
+def _matched(session, reg) -> None:
     cookie_session[_match_key(session)] = reg.id
     flash(_("Welcome, %(name)s! Your details from the registration are filled in below: check them and join.",
             name=reg.name), "success")
-    return redirect(url_for("phone.join", code=code))
 
 
 def prefill(form, session) -> object | None:

@@ -296,15 +296,20 @@ def attendance(db: DB, session: Session) -> dict:
 # --- at the door ---------------------------------------------------------------------------------
 
 def find_for_door(db: DB, session: Session, text: str | None) -> Registration | None:
-    """The active registration matching a registration code or an email address typed at the door."""
-    text = (text or "").strip()
-    if not text or len(text) > 254:
+    """The active registration whose code was typed at the door. Only what the registrant holds admits
+    them (this code, or the link in the email): an email address or a name finds nothing."""
+    code = re.sub(r"[\s-]", "", text or "").upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         return None
-    query = active(db, session)
-    if "@" in text:
-        return db.scalar(query.where(Registration.email == normalise_email(text)))
-    code = re.sub(r"[\s-]", "", text).upper()
-    return db.scalar(query.where(Registration.code == code))
+    return db.scalar(active(db, session).where(Registration.code == code))
+
+
+def may_arrive(session: Session, now: datetime | None = None) -> bool:
+    """Whether the registrant's own link may take them into the workshop now: it is open, and it is the
+    day of the workshop (the link does not give the join code away days before)."""
+    if not session.is_open or not session.join_code:
+        return False
+    return session.starts_at is None or session.starts_at.date() <= (now or local_now()).date()
 
 
 def link_participant(db: DB, session: Session, reg: Registration, participant: Participant) -> None:

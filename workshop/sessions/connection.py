@@ -6,6 +6,8 @@ projector.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, request
 from flask import session as cookie_session
 from flask_socketio import join_room
@@ -21,6 +23,7 @@ from workshop.sessions.guards import current_participant
 from workshop.web.guards import current_facilitator
 
 handlers = LiveHandlers()
+log = logging.getLogger(__name__)
 
 
 def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
@@ -33,7 +36,7 @@ def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
     if role == "screen":
         token = auth.get("token")
         session = sessions.session_by_screen_token(db, token) if isinstance(token, str) else None
-        return (Conn("screen", session.id), session, None) if session else None
+        return (Conn("screen", session.id), session, None) if session and session.is_open else None  # closed: refused
     session_id = auth.get("session")
     if not isinstance(session_id, int) or row_id(session_id) is None:  # a JSON number, not "1" or true
         return None
@@ -54,6 +57,7 @@ def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
 def on_connect(auth=None):
     who = _authenticate(auth)
     if who is None:
+        log.warning("Socket.IO connection refused from %s: no valid credential", request.remote_addr)
         return False  # refused: no valid participant, screen or facilitator credential
     conn, session, participant = who
     conns()[request.sid] = conn

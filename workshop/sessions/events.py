@@ -8,7 +8,7 @@ from flask import current_app
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.live.handlers import LiveHandlers
-from workshop.live.registry import Conn, away_after
+from workshop.live.registry import Conn, away_after, close_screen_sockets
 from workshop.models import Session
 from workshop.sessions import service as sessions
 
@@ -80,6 +80,12 @@ def on_phase_changed(event: sessions.PhaseChanged) -> None:
 @handlers.fanout(sessions.SessionClosed)
 def on_session_closed(event: sessions.SessionClosed) -> None:
     broadcast_phase(event.session)  # "open": false; pages show the workshop as closed
+    close_screen_sockets(event.session.id)  # the projector reloads to its "closed" page; no socket after
+
+
+@handlers.fanout(sessions.ScreenLinkRotated)
+def on_screen_link_rotated(event: sessions.ScreenLinkRotated) -> None:
+    close_screen_sockets(event.session.id)  # whoever held the old link hears nothing more
 
 
 @handlers.fanout(sessions.RoomLocked)

@@ -107,6 +107,16 @@ def lock(session_id: int):
     return redirect(url_for("facilitator.session_page", session_id=session.id))
 
 
+@bp.route("/sessions/<int:session_id>/screen-link", methods=["POST"])
+@login_required
+def rotate_screen_link(session_id: int):
+    session = own_session(session_id)
+    if session.is_open:
+        sessions.rotate_screen_link(get_db(), session)
+        flash(_("The projector has a new link. The old link and its QR code no longer work."), "success")
+    return redirect(url_for("facilitator.session_page", session_id=session.id) + "#join-h")
+
+
 @bp.route("/sessions/<int:session_id>/close", methods=["POST"])
 @login_required
 def close(session_id: int):

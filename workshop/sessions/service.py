@@ -376,3 +376,20 @@ def valid_municipality(code: str) -> bool:
 
 def series_of(db: DB, facilitator_id: int) -> list[Series]:
     return list(db.scalars(select(Series).where(Series.facilitator_id == facilitator_id).order_by(Series.id)))
+
+
+# --- the projector link (appended for issue 13) --------------------------------------------------
+
+@dataclass(frozen=True)
+class ScreenLinkRotated(DomainEvent):
+    """The projector link was replaced: the old one opens nothing and its sockets are closed."""
+    session: Session
+
+
+def rotate_screen_link(db: DB, session: Session) -> Session:
+    """A new secret projector link (and with it a new QR link); the old ones stop working at once."""
+    session.screen_token = secrets.token_urlsafe(24)
+    bump(session)
+    db.commit()
+    publish(ScreenLinkRotated(session))
+    return session

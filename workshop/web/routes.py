@@ -65,6 +65,7 @@ def too_large(_exc):
 
 @bp.app_errorhandler(429)
 def too_many(_exc):
+    current_app.logger.warning("rate limited: %s %s from %s", request.method, request.endpoint, request.remote_addr)
     return _error_page(429, _("Too many attempts"),
                        _("There were too many failed attempts from this network. Wait a few minutes and try again."))
 
