@@ -61,6 +61,8 @@ def from_env(overrides: dict | None = None) -> dict:
         "PING_TIMEOUT": float(os.environ.get("PAJA_PING_TIMEOUT", "10")),
         "SEND_QUEUE_BYTES": int(os.environ.get("PAJA_SEND_QUEUE_BYTES", str(2 * 1024 * 1024))),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
+        # How many reverse proxies in front of Paja set X-Forwarded-For/-Proto (0: none; headers ignored).
+        "TRUSTED_PROXIES": int(os.environ.get("PAJA_TRUSTED_PROXIES", "0")),
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (
             os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")
