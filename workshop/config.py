@@ -75,6 +75,14 @@ def from_env(overrides: dict | None = None) -> dict:
         "PAJA_SMTP_STARTTLS": os.environ.get("PAJA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         "PAJA_SMTP_USER": os.environ.get("PAJA_SMTP_USER") or None,
         "PAJA_SMTP_PASSWORD": os.environ.get("PAJA_SMTP_PASSWORD") or None,
+        # Flask-Compress for pages and JSON: gzip only (what phones on a plain-HTTP venue network accept;
+        # behind nginx, nginx compresses instead: docs/deploy.md). Static files come gzipped already (web/assets.py).
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "image/svg+xml", "text/plain"],
         "TESTING": False,
     }
     config.update(overrides)
