@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
     from workshop.live import registry
-    from workshop.web import assets, security, templating
+    from workshop.web import assets, proxy, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
     from workshop.web.i18n import select_locale
 
@@ -98,4 +98,5 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_templating(app)
     assets.init_app(app)
     security.init_app(app)
+    proxy.init_app(app)
     return app

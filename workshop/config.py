@@ -63,6 +63,8 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
         # How many reverse proxies in front of Paja set X-Forwarded-For/-Proto (0: none; headers ignored).
         "TRUSTED_PROXIES": int(os.environ.get("PAJA_TRUSTED_PROXIES", "0")),
+        # This worker's name behind nginx (w1, w2, …): set as the paja_worker cookie that nginx maps to it.
+        "WORKER_ID": os.environ.get("PAJA_WORKER", "").strip() or None,
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (
             os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")

@@ -1,4 +1,5 @@
-"""Behind nginx: PAJA_TRUSTED_PROXIES=N believes the last N hops of X-Forwarded-For and -Proto, no more.
+"""Behind nginx: PAJA_TRUSTED_PROXIES=N believes the last N hops of X-Forwarded-For and -Proto, no more;
+PAJA_WORKER names the worker in the cookie that nginx keeps a phone on it by.
 
 nginx (deploy/nginx/paja.conf) appends the address it saw to X-Forwarded-For and overwrites
 X-Forwarded-Proto, so a phone's own X-Forwarded-For entries end up to the left of the real one.
@@ -10,19 +11,19 @@ from flask import request
 
 from workshop import create_app
 from workshop.cli import upgrade_database
-from workshop.web.security import trust_proxies
+from workshop.web.proxy import WORKER_COOKIE, trust_proxies
 
 from tests.helpers import csrf_token
 
 NGINX = "127.0.0.1"  # the address the app sees without proxy handling
 
 
-def make_app(tmp_path, proxies: int, name: str = "app"):
+def make_app(tmp_path, proxies: int, name: str = "app", **config):
     folder = tmp_path / name
     folder.mkdir()
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder), "SECRET_KEY": "test-secret-key",
                       "DATABASE_URL": f"sqlite:///{folder / 'proxy.sqlite3'}", "PAJA_ASYNC_MODE": "threading",
-                      "TRUSTED_PROXIES": proxies})
+                      "TRUSTED_PROXIES": proxies, **config})
     with app.app_context():
         upgrade_database()
 
@@ -104,3 +105,33 @@ def test_spoofed_forwarded_for_does_not_escape_the_limit(tmp_path):
 def test_a_negative_count_is_refused(tmp_path):
     with pytest.raises(ValueError):
         trust_proxies(make_app(tmp_path, 0), -1)
+
+
+def worker_cookie(response) -> str | None:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(WORKER_COOKIE + "=")]
+    assert len(cookies) <= 1
+    return cookies[0] if cookies else None
+
+
+def test_a_worker_pins_the_phone_with_its_cookie(tmp_path):
+    app = make_app(tmp_path, 1, WORKER_ID="w2")
+    phone = app.test_client()
+    first = phone.get("/")
+    cookie = worker_cookie(first)
+    assert cookie.startswith("paja_worker=w2;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert worker_cookie(phone.get("/")) is None  # already pinned here: not set again
+    phone.set_cookie(WORKER_COOKIE, "w1")  # pinned to a worker that is down; nginx sent it here instead
+    assert worker_cookie(phone.get("/")).startswith("paja_worker=w2;")
+    # Static files are public and cached for a year: never a cookie on them.
+    fresh = app.test_client()
+    css = fresh.get("/static/css/paja.css")
+    assert css.status_code == 200 and worker_cookie(css) is None
+
+
+def test_without_a_worker_name_there_is_no_worker_cookie(tmp_path):
+    assert worker_cookie(make_app(tmp_path, 0).test_client().get("/")) is None
+
+
+def test_a_worker_name_must_be_cookie_and_nginx_safe(tmp_path):
+    with pytest.raises(ValueError):
+        make_app(tmp_path, 0, WORKER_ID="w1; Path=/x")
