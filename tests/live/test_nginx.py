@@ -77,8 +77,9 @@ def private_redis(tmp_path):
 @pytest.fixture
 def certificate(tmp_path):
     """A self-signed certificate for 127.0.0.1 (the phones trust it through REQUESTS_CA_BUNDLE)."""
+    openssl = require(shutil.which("openssl") or "/usr/bin/openssl", "openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                     "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     return cert, key
@@ -181,10 +182,10 @@ def test_nginx_config_spreads_a_venue_over_two_workers_and_carries_notes_between
     env = {"DATABASE_URL": pg_url, "SOCKETIO_MESSAGE_QUEUE": private_redis, "PAJA_BASE_URL": url,
            "SECRET_KEY": secrets.token_hex(32),  # one key for all workers: a cookie signed by one is read by all
            "PAJA_TRUSTED_PROXIES": "1", "PAJA_ACCESS_LOG": "1"}
-    a = server_factory("eventlet", {**env, "PAJA_WORKER": "w1"})
+    a = server_factory("eventlet", {**env, "PAJA_WORKER": "5001"})
     demo = a.create_demo()
     a.start()
-    b = server_factory("eventlet", {**env, "PAJA_WORKER": "w2"}).start()
+    b = server_factory("eventlet", {**env, "PAJA_WORKER": "5002"}).start()
     (tmp_path / "nginx").mkdir()
     nginx = Nginx(tmp_path / "nginx", site_config(ports, [a.port, b.port], cert, key), ports["https"]).start()
     phones: list[Phone] = []
@@ -195,7 +196,7 @@ def test_nginx_config_spreads_a_venue_over_two_workers_and_carries_notes_between
 
         # Eight phones of one venue (one address): each first page goes to the less busy worker.
         joined = [join(url, demo["code"]) for _ in range(8)]
-        assert {j["worker"] for j in joined} == {"w1", "w2"}, [j["worker"] for j in joined]
+        assert {j["worker"] for j in joined} == {"5001", "5002"}, [j["worker"] for j in joined]
         start_group_work(url, demo, joined[0]["session"])
 
         ca = requests.Session()
@@ -214,7 +215,7 @@ def test_nginx_config_spreads_a_venue_over_two_workers_and_carries_notes_between
 
         # A note from each worker's phone reaches every phone, on both workers.
         texts = []
-        for worker in ("w1", "w2"):
+        for worker in ("5001", "5002"):
             writer = next(p for p, j in zip(phones, joined) if j["worker"] == worker)
             texts.append(f"Kirjasto auki iltaisin ({worker})")
             writer.write(texts[-1])
