@@ -3,16 +3,18 @@ URLs cached for a year; pages compressed (Flask-Compress) and never kept by shar
 
 Every file under static/ is read once when the app is built: CSS and JavaScript are minified
 (rcssmin, rjsmin; a `.min.` file is kept as it is), gzipped, and served from memory, so a thousand
-phones cost no compression at all. `url_for("static", filename=…)` gets `?v=<hash of what is served>`.
-Only a request whose `v` matches what this worker serves is marked immutable; any other (an old link,
-a worker of another version during an upgrade) is revalidated with the ETag. A restart, as every
-upgrade does, picks up changed files.
+phones cost no compression at all; BUNDLES join a page's scripts into one download.
+`url_for("static", filename=…)` gets `?v=<hash of what is served>`. Only a request whose `v` matches
+what this worker serves is marked immutable; any other (an old link, a worker of another version
+during an upgrade) is revalidated with the ETag. A restart, as every upgrade does, picks up changed
+files.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,14 @@ import rjsmin
 from flask import Flask, Response, abort, request
 
 from workshop.extensions import compress
+
+# A page's scripts as one download (a response's headers cost as much as a small script): served
+# under the bundle's name, the files minified and joined in this order (the order of `defer`).
+BUNDLES = {
+    "js/phone.bundle.js": ("js/vendor/socket.io.min.js", "js/live.js", "js/poll.js", "js/timer.js",
+                           "js/phone.js", "js/board.js", "js/plan.js", "js/phone-outreach.js"),
+}
+SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=.*$", re.M)  # no map is served
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -54,10 +64,14 @@ def build_asset(name: str, raw: bytes) -> Asset:
 
 
 def load_assets(folder: str | Path) -> dict[str, Asset]:
-    """Every file under the static folder, by its path relative to it ("js/phone.js")."""
+    """Every file under the static folder, by its path relative to it ("js/phone.js"), and the bundles."""
     root = Path(folder)
-    return {path.relative_to(root).as_posix(): build_asset(path.name, path.read_bytes())
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    assets = {path.relative_to(root).as_posix(): build_asset(path.name, path.read_bytes())
+              for path in sorted(root.rglob("*")) if path.is_file()}
+    for name, parts in BUNDLES.items():
+        joined = b"\n;\n".join(SOURCE_MAP.sub(b"", assets[part].body) for part in parts)
+        assets[name] = build_asset(name + ".min.js", joined)  # minified already, part by part
+    return assets
 
 
 def accepts_gzip() -> bool:
