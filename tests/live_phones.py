@@ -110,8 +110,10 @@ class PatientClient(sio_lib.Client):
 class LiveClient:
     """A reconnecting python-socketio client; subclasses keep a view built from the pushed events."""
 
-    def __init__(self, url: str, auth: dict, cookie: str | None = None, label: str = "", slow: float = 0.0):
+    def __init__(self, url: str, auth: dict, cookie: str | None = None, label: str = "", slow: float = 0.0,
+                 transports: tuple[str, ...] = ("websocket",), **client_options):
         self.url, self.auth, self.label, self.slow = url, auth, label, slow
+        self.transports = list(transports)  # ("polling", "websocket"): long-polling first, then the upgrade
         self.headers = {"Cookie": cookie} if cookie else {}
         self.lock = threading.RLock()
         self.connects = 0
@@ -119,14 +121,14 @@ class LiveClient:
         self.connect_errors = 0
         self.last_event = time.monotonic()
         self.client = PatientClient(reconnection=True, reconnection_delay=0.3, reconnection_delay_max=1.0,
-                                     randomization_factor=0.2, handle_sigint=False)
+                                     randomization_factor=0.2, handle_sigint=False, **client_options)
         self.client.on("connect", self._on_connect)
         self.client.on("disconnect", self._on_disconnect)
         self.client.on("connect_error", self._on_connect_error)
         self.client.on("*", self._on_any)
 
     def connect(self) -> LiveClient:
-        self.client.connect(self.url, auth=self.auth, headers=self.headers, transports=["websocket"],
+        self.client.connect(self.url, auth=self.auth, headers=self.headers, transports=self.transports,
                             wait_timeout=10)
         return self
 

@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
     from workshop.live import quiet_logs, registry
-    from workshop.web import attempts, security, templating
+    from workshop.web import assets, attempts, proxy, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
     from workshop.web.i18n import select_locale
 
@@ -97,6 +97,8 @@ def create_app(config: dict | None = None) -> Flask:
         import_module(name).handlers.bind(app, socketio)
     cli.init_app(app)
     templating.init_templating(app)
+    assets.init_app(app)
     security.init_app(app)
     attempts.init_app(app)
+    proxy.init_app(app)
     return app

@@ -70,6 +70,10 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAX_CONNECTIONS": int(os.environ.get("PAJA_MAX_CONNECTIONS", "10000")),
         "LISTEN_BACKLOG": int(os.environ.get("PAJA_LISTEN_BACKLOG", "4096")),
         "MAX_PARTICIPANTS": int(os.environ.get("PAJA_MAX_PARTICIPANTS", "1000")),
+        # How many reverse proxies in front of Paja set X-Forwarded-For/-Proto (0: none; headers ignored).
+        "TRUSTED_PROXIES": int(os.environ.get("PAJA_TRUSTED_PROXIES", "0")),
+        # This worker's name behind nginx (w1, w2, …): set as the paja_worker cookie that nginx maps to it.
+        "WORKER_ID": os.environ.get("PAJA_WORKER", "").strip() or None,
         # Failed logins and join-code guesses are counted here; shared across workers via Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("PAJA_RATELIMIT_STORAGE") or (
             os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")
@@ -82,6 +86,14 @@ def from_env(overrides: dict | None = None) -> dict:
         "PAJA_SMTP_STARTTLS": os.environ.get("PAJA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         "PAJA_SMTP_USER": os.environ.get("PAJA_SMTP_USER") or None,
         "PAJA_SMTP_PASSWORD": os.environ.get("PAJA_SMTP_PASSWORD") or None,
+        # Flask-Compress for pages and JSON: gzip only (what phones on a plain-HTTP venue network accept;
+        # behind nginx, nginx compresses instead: docs/deploy.md). Static files come gzipped already (web/assets.py).
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "image/svg+xml", "text/plain"],
         "TESTING": False,
     }
     config.update(overrides)

@@ -40,10 +40,16 @@
     return active && /INPUT|TEXTAREA|SELECT/.test(active.tagName);
   }
 
-  function refreshSections(name) {
-    // The first message after connecting is the state the page was rendered with.
-    if (!seen[name]) { seen[name] = true; return; }
-    if (busy() || !root.querySelector("[data-live-section]")) { return; }
+  function refreshSections(name, data) {
+    // The first message after loading is the state the page was rendered with; after that, only a
+    // change is fetched (a reconnect's snapshot of the same state is not). `seq` counts every change
+    // of the workshop, not of this list.
+    var state = Object.assign({}, data);
+    delete state.seq;
+    state = JSON.stringify(state);
+    if (!(name in seen)) { seen[name] = state; return; }
+    if (seen[name] === state || busy() || !root.querySelector("[data-live-section]")) { return; }
+    seen[name] = state;  // (while busy it stays behind: the next message fetches)
     fetch(window.location.pathname, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       var fresh = new DOMParser().parseFromString(html, "text/html");
       root.querySelectorAll("[data-live-section]").forEach(function (section) {
@@ -56,8 +62,8 @@
   Paja.connect({ role: "facilitator", session: parseInt(root.dataset.session, 10) }, {
     registrations: showHeadcount,
     feedback: showFeedback,
-    leaderboard: function () { refreshSections("leaderboard"); },
-    nominations: function () { refreshSections("nominations"); },
+    leaderboard: function (data) { refreshSections("leaderboard", data); },
+    nominations: function (data) { refreshSections("nominations", data); },
     logged_out: function () { window.location.reload(); }
   });
 })();

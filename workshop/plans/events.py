@@ -45,7 +45,8 @@ class FollowupPayload(BaseModel):
 
 def item_payload(item: PlanItem) -> dict:
     return {"id": item.id, "municipality": item.municipality, "what": item.what, "owner": item.owner,
-            "due": item.due, "status": item.status, "session": item.session_id}
+            "due": item.due, "status": item.status, "session": item.session_id,
+            "source_note_id": item.source_note_id}
 
 
 def plans_payload(db, session: Session, municipality: str | None = None) -> dict:
