@@ -79,6 +79,9 @@ def from_env(overrides: dict | None = None) -> dict:
             os.environ["SOCKETIO_MESSAGE_QUEUE"] if os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").startswith("redis")
             else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Redis down: Flask-Limiter counts in this process's memory until it is back (its documented
+        # fallback), so a join or a login never fails because the counter store is away.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Optional confirmation emails for registrations (mail.py); no mail without all three.
         "PAJA_SMTP_HOST": os.environ.get("PAJA_SMTP_HOST") or None,
         "PAJA_SMTP_PORT": os.environ.get("PAJA_SMTP_PORT") or None,

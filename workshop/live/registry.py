@@ -6,12 +6,15 @@ of one facilitator's sockets.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import current_app, request
 from limits import parse
 
 from workshop.extensions import limiter, socketio
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,9 +58,15 @@ LIVE_EVENTS_PER_MINUTE = "60/minute"
 def within_limit(kind: str, key) -> bool:
     """Flood limit for one participant's live events (votes, plans, polls; notes have their own).
 
-    Counted in the rate-limit storage, so several workers share it when Redis is configured.
+    Counted in the rate-limit storage, so several workers share it when Redis is configured. When the
+    storage cannot be reached the event is let through (fail open) with one warning line: a vote must
+    not go unanswered because Redis restarts.
     """
-    return limiter.limiter.hit(parse(LIVE_EVENTS_PER_MINUTE), "live", kind, str(key))
+    try:
+        return limiter.limiter.hit(parse(LIVE_EVENTS_PER_MINUTE), "live", kind, str(key))
+    except Exception as exc:  # the storage's own errors (redis.ConnectionError, timeouts) differ by backend
+        log.warning("Flood limit storage unavailable (%s: %s): %s let through", type(exc).__name__, exc, kind)
+        return True
 
 
 def close_facilitator_sockets(facilitator_id: int) -> None:
