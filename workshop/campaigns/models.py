@@ -19,4 +19,4 @@ class CampaignSettings(Base):
     screen_panel: Mapped[str | None] = mapped_column(String(20))  # see models.SCREEN_PANELS
 
     session: Mapped[Session] = relationship(backref=backref(
-        "campaign_settings", uselist=False, cascade="all, delete-orphan", passive_deletes=True))
+        "campaign_settings", uselist=False, lazy="joined", cascade="all, delete-orphan", passive_deletes=True))
