@@ -252,6 +252,22 @@ class Postgres:
         self.created = False
 
 
+def database_connections(target) -> dict:
+    """Paja on PostgreSQL, read right after a scenario: its open connections, and how many of them sit
+    "idle in transaction" (a handler that kept its transaction open while doing something else)."""
+    url = getattr(target, "env", {}).get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return {}
+    import psycopg2
+    base, name = url.rsplit("/", 1)
+    with contextlib.closing(psycopg2.connect(base + "/postgres", connect_timeout=5)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*), count(*) FILTER (WHERE state = 'idle in transaction') "
+                    "FROM pg_stat_activity WHERE datname = %s", (name,))
+        total, idle_in_transaction = cur.fetchone()
+    return {"PostgreSQL connections after the notes": total,
+            "... of them idle in transaction": idle_in_transaction}
+
+
 class RedisDb:
     """A database number of the shared Redis that is empty, claimed with a key only this run sets.
 
@@ -828,6 +844,7 @@ class Run:
             "server CPU s (notes)": cpu, "CPU ms per note": cpu * 1000 / max(1, len(phones)),
             "RSS MB": self.target.rss_kb() / 1024,
         })
+        r.rows.update(database_connections(self.target))
         r.p95_ms, r.per_unit, r.lost = lat["p95"], cpu * 1000 / max(1, len(phones)), lost
         r.failed += failed_acks
 
