@@ -306,6 +306,24 @@ def _meetable(problem: _Problem, groups: int) -> list[int]:
     return result
 
 
+def _plenty(problem: _Problem, groups: int, slots: int) -> bool:
+    """Quick check that everyone has at least `slots` people left to meet: everyone else, minus
+    all of their kept-apart categories, minus everyone they met (so _meetable() is no smaller)."""
+    rows = _exclusions(problem, groups)
+    sizes = []
+    for row in rows:
+        tally: dict[int, int] = {}
+        for code in row:
+            tally[code] = tally.get(code, 0) + 1
+        sizes.append(tally)
+    n = problem.n
+    for i in range(n):
+        kept_apart = sum(tally[row[i]] - 1 for row, tally in zip(rows, sizes) if row[i] >= 0)
+        if n - 1 - kept_apart - len(problem.met[i]) < slots:
+            return False
+    return True
+
+
 def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1) -> int:
     """A proven lower bound on the repeated pairs of `rounds` new rounds with these group sizes,
     among groupings that meet every higher goal's bound (which fixes who is kept apart).
@@ -319,8 +337,10 @@ def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1) -> i
     if not sizes:
         return 0
     slots = rounds * (min(sizes) - 1)
-    forced = sum(max(0, slots - free) for free in _meetable(problem, len(sizes)))
-    counting = (forced + 1) // 2
+    counting = 0
+    if slots > 0 and not _plenty(problem, len(sizes), slots):
+        forced = sum(max(0, slots - free) for free in _meetable(problem, len(sizes)))
+        counting = (forced + 1) // 2
     pigeonhole = max(
         (sum(_even_spread_pairs(size, boxes) for size in sizes) for boxes in problem.earlier_boxes), default=0
     )
@@ -761,7 +781,8 @@ class GaloisField:
             raise ValueError(f"{q} is not a prime power")
         self.q = q
         self.p, self.k = factors
-        self.sum = [[self._number([(x + y) % self.p for x, y in zip(self._digits(a), self._digits(b))])
+        self._all_digits = [self._digits(a) for a in range(q)]
+        self.sum = [[self._number([(x + y) % self.p for x, y in zip(self._all_digits[a], self._all_digits[b])])
                      for b in range(q)] for a in range(q)]
         self.modulus = self._irreducible()
         self.product = self._products(self.modulus)
@@ -782,9 +803,9 @@ class GaloisField:
     def _multiply(self, a: int, b: int, modulus: Sequence[int]) -> int:
         p, k = self.p, self.k
         product = [0] * (2 * k - 1)
-        for i, x in enumerate(self._digits(a)):
+        for i, x in enumerate(self._all_digits[a]):
             if x:
-                for j, y in enumerate(self._digits(b)):
+                for j, y in enumerate(self._all_digits[b]):
                     product[i + j] = (product[i + j] + x * y) % p
         for degree in range(2 * k - 2, k - 1, -1):  # x^k = -(modulus without its leading 1)
             lead = product[degree]
@@ -798,13 +819,16 @@ class GaloisField:
         return [[self._multiply(a, b, modulus) for b in range(self.q)] for a in range(self.q)]
 
     def _irreducible(self) -> list[int]:
-        """Coefficients (lowest first, the leading 1 left out) of the modulus."""
+        """Coefficients (lowest first, the leading 1 left out) of the modulus.
+
+        A reducible modulus f * g has a factor f of degree <= k / 2, and then f * g = 0 with g
+        of degree < k: so checking the products of those small elements finds every one."""
+        small = self.p ** (self.k // 2 + 1)  # the elements of degree <= k / 2
         for tail in range(self.q):
             modulus = self._digits(tail)
             if self.k > 1 and modulus[0] == 0:
                 continue  # divisible by x
-            products = self._products(modulus)
-            if all(products[a][b] for a in range(1, self.q) for b in range(1, self.q)):
+            if all(self._multiply(a, b, modulus) for a in range(1, min(small, self.q)) for b in range(1, self.q)):
                 return modulus
         raise AssertionError("every prime power has an irreducible polynomial")  # pragma: no cover
 
@@ -859,14 +883,18 @@ def field_schedule(rows: int, q: int) -> list[list[list[tuple[int, int]]]]:
 # The look-ahead swap search over all planned rounds evaluates at most this many swaps (each a
 # few µs), and gives up after SCHEDULE_PATIENCE moves that did not improve on its best schedule
 # (then it kicks the best schedule a little and goes on).
-SCHEDULE_BUDGET = 300_000
-SCHEDULE_PATIENCE = 100
+SCHEDULE_BUDGET = 100_000
+SCHEDULE_PATIENCE = 60
+SCHEDULE_STALLS = 5  # ... and stops after this many kicks in a row found no better schedule
 SCHEDULE_SAMPLE = 6  # groups with repeats whose swaps one move looks at
 SCHEDULE_KICKS = 3
 TABU_TENURE = (5, 15)  # a moved person stays in their new group for this many moves (random in range)
 # While planning, each round's own search (mix()'s) gets this much of mix()'s budget: the
 # look-ahead search that follows does better with the rest.
 PLANNED_ROUND_BUDGET = 20_000
+# When the first this many constructed rounds all miss a higher goal (say backgrounds that the
+# layout cannot spread), the rest are not rated: they come from the same layout.
+CONSTRUCTION_TRIES = 2
 
 
 @dataclass(frozen=True)
@@ -986,13 +1014,15 @@ def _plan_indices(
     counts = _pair_counts(problem)
     schedule: list[list[list[int]]] = []
     target: tuple[int, ...] | None = None
+    failed = 0
     for groups in _constructed_rounds(problem, sizes, rng):
-        if len(schedule) == rounds:
+        if len(schedule) == rounds or failed == CONSTRUCTION_TRIES:
             break
         state = _State(plain, groups, 0, 0)
         if target is None:
             target = state.lower_bound()[:-1]
         if state.cost()[:-1] != target:
+            failed = 0 if schedule else failed + 1
             continue
         if any(counts[i].get(j, 0) for group in groups for a, i in enumerate(group) for j in group[a + 1 :]):
             continue
@@ -1091,14 +1121,15 @@ class _Schedule:
         more), make the best swap of a repeating member with anyone in another group of the same
         round that keeps the higher goals, even if it is worse, except swaps that move someone
         moved in the last few moves (unless they beat the best schedule so far). Keeps the best
-        schedule; kicks after SCHEDULE_PATIENCE moves without a new best; stops at the bound or
-        when the evaluation budget is spent."""
+        schedule; kicks after SCHEDULE_PATIENCE moves without a new best; stops at the bound,
+        after SCHEDULE_STALLS kicks in a row without a new best, or when the evaluation budget is
+        spent."""
         best = [[list(group) for group in state.members] for state in self.states]
         best_excess = self.excess
-        budget, stale, move = SCHEDULE_BUDGET, 0, 0
+        budget, stale, stalls, move = SCHEDULE_BUDGET, 0, 0, 0
         tabu = [[0] * self.problem.n for _ in self.states]
         counts = self.counts
-        while self.bad and best_excess > bound and budget > 0:
+        while self.bad and best_excess > bound and budget > 0 and stalls < SCHEDULE_STALLS:
             move += 1
             bad = sorted(self.bad)
             if len(bad) > SCHEDULE_SAMPLE:
@@ -1128,7 +1159,8 @@ class _Schedule:
                                 ties += 1
                                 if rng.randrange(ties) == 0:
                                     choice = (r, p, q)
-            if choice is None:
+            if choice is None:  # every swap is tabu or breaks a higher goal (or there is one group)
+                stalls += 1
                 self._kick(rng)
                 continue
             r, p, q = choice
@@ -1136,11 +1168,11 @@ class _Schedule:
             tabu[r][p] = tabu[r][q] = move + rng.randint(*TABU_TENURE)
             if self.excess < best_excess:
                 best = [[list(group) for group in s.members] for s in self.states]
-                best_excess, stale = self.excess, 0
+                best_excess, stale, stalls = self.excess, 0, 0
             else:
                 stale += 1
                 if stale >= SCHEDULE_PATIENCE:
-                    stale = 0
+                    stale, stalls = 0, stalls + 1
                     self._kick(rng)
         if self.excess <= best_excess:
             return [[list(group) for group in state.members] for state in self.states]
