@@ -254,8 +254,8 @@ def main() -> None:
     head = f"{'case':<72} {'n':>5} {'bound':>5} | {'engine':<8} {'coverage':>8} {'repeats per round':<32} {'ms':>8}"
     print(head)
     print("-" * len(head))
-    solved = zero_bound = excess = 0
-    max_round_ms = 0.0
+    solved = zero_bound = excess = old_solved = old_excess = 0
+    max_round_ms = old_max_round_ms = 0.0
     slow: list[str] = []
     for case in cases():
         repeats = 1 if len(case.people) > 1000 else TIMING_REPEATS
@@ -273,6 +273,9 @@ def main() -> None:
         solved += bound == 0 and sum(new_repeats) == 0
         excess += sum(new_repeats) - bound
         max_round_ms = max(max_round_ms, ms / case.rounds)
+        old_solved += bound == 0 and sum(old_repeats) == 0
+        old_excess += sum(old_repeats) - bound
+        old_max_round_ms = max(old_max_round_ms, old_ms / case.rounds)
         target = TARGETS_MS.get(case.name)
         if target is not None and ms > target:
             slow.append(f"{case.name}: {ms:.0f} ms > {target:.0f} ms")
@@ -284,6 +287,8 @@ def main() -> None:
     for target in TARGETS_MS:
         print(f"target: {target} within {TARGETS_MS[target]:.0f} ms")
     print("TOO SLOW: " + "; ".join(slow) if slow else "every timed case within its target")
+    print(f"previous engine, same cases: perfect={old_solved}/{zero_bound} excess_repeats={old_excess} "
+          f"max_round_ms={old_max_round_ms:.0f}")
     print(f"mixing perfect={solved}/{zero_bound} excess_repeats={excess} max_round_ms={max_round_ms:.0f}")
 
 
