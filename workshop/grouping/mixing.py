@@ -245,8 +245,12 @@ def _best_distinct(sizes: Sequence[int], municipality_totals: Iterable[int]) -> 
     return best
 
 
-def _exclusions(problem: _Problem, groups: int) -> list[list[int]]:
-    """The categories whose people can never share a group at the higher goals' bounds.
+ALL_KINDS = 4  # municipality, background, contact persons, organisation: the goals above repeats
+
+
+def _exclusions(problem: _Problem, groups: int, kinds: int = ALL_KINDS) -> list[list[int]]:
+    """The categories whose people can never share a group at the higher goals' bounds, for the
+    first `kinds` of the four goals above repeats (in goal order).
 
     A category (a municipality, a background, the contact persons, an organisation) with at
     most one person per group when spread evenly (at most `groups` people) has an even-spread
@@ -268,18 +272,18 @@ def _exclusions(problem: _Problem, groups: int) -> list[list[int]]:
         kept_apart(problem.background, problem.background_count),
         kept_apart([0 if contact else -1 for contact in problem.contact], 1),
         kept_apart(problem.organisation, problem.organisation_count),
-    ]
+    ][:kinds]
     return [row for row in rows if row is not None]
 
 
-def _meetable(problem: _Problem, groups: int) -> list[int]:
+def _meetable(problem: _Problem, groups: int, kinds: int = ALL_KINDS) -> list[int]:
     """For each person, how many others they have not met yet and may meet at the higher goals'
     bounds (see _exclusions): everyone else minus the kept-apart ones minus those met before.
 
     The kept-apart ones are counted by inclusion and exclusion over the kinds of category, with
     one tally per combination of kinds, so this is linear in the number of people.
     """
-    rows = _exclusions(problem, groups)
+    rows = _exclusions(problem, groups, kinds)
     n = problem.n
     excluded = [0] * n
     for size in range(1, len(rows) + 1):
@@ -306,10 +310,10 @@ def _meetable(problem: _Problem, groups: int) -> list[int]:
     return result
 
 
-def _plenty(problem: _Problem, groups: int, slots: int) -> bool:
+def _plenty(problem: _Problem, groups: int, slots: int, kinds: int = ALL_KINDS) -> bool:
     """Quick check that everyone has at least `slots` people left to meet: everyone else, minus
     all of their kept-apart categories, minus everyone they met (so _meetable() is no smaller)."""
-    rows = _exclusions(problem, groups)
+    rows = _exclusions(problem, groups, kinds)
     sizes = []
     for row in rows:
         tally: dict[int, int] = {}
@@ -324,7 +328,7 @@ def _plenty(problem: _Problem, groups: int, slots: int) -> bool:
     return True
 
 
-def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1) -> int:
+def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1, kinds: int = ALL_KINDS) -> int:
     """A proven lower bound on the repeated pairs of `rounds` new rounds with these group sizes,
     among groupings that meet every higher goal's bound (which fixes who is kept apart).
 
@@ -338,8 +342,8 @@ def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1) -> i
         return 0
     slots = rounds * (min(sizes) - 1)
     counting = 0
-    if slots > 0 and not _plenty(problem, len(sizes), slots):
-        forced = sum(max(0, slots - free) for free in _meetable(problem, len(sizes)))
+    if slots > 0 and not _plenty(problem, len(sizes), slots, kinds):
+        forced = sum(max(0, slots - free) for free in _meetable(problem, len(sizes), kinds))
         counting = (forced + 1) // 2
     pigeonhole = max(
         (sum(_even_spread_pairs(size, boxes) for size in sizes) for boxes in problem.earlier_boxes), default=0
@@ -904,8 +908,8 @@ class Plan:
     rounds: the planned rounds, each a list of groups of ids (sorted), in the order to publish.
     repeats: per planned round, the pairs in one group who had met before it (in earlier rounds
         or earlier planned rounds).
-    bound: a proven lower bound on sum(repeats), among schedules that meet every higher goal's
-        bound in every round (counting and pigeonhole, see _plan_floor).
+    bound: a proven lower bound on sum(repeats) of schedules that are at least as good on the
+        higher goals (counting and pigeonhole, see _plan_floor).
     weighted: the repeats weighed by how often each pair had met (a third meeting costs 2).
     constructed: how many rounds come straight from a finite-field construction.
     """
@@ -927,16 +931,36 @@ class Plan:
         return sum(self.repeats) - self.bound
 
 
-def _plan_floor(problem: _Problem, sizes: Sequence[int], rounds: int) -> int:
+def _plan_floor(problem: _Problem, sizes: Sequence[int], rounds: int, kinds: int = 1) -> int:
     """Lower bound on the repeats of `rounds` planned rounds: the counting bound over all of them
     at once, or the pigeonhole bounds round by round (the first against the earlier rounds, each
-    later one against the planned round before it), whichever is larger."""
+    later one against the planned round before it), whichever is larger.
+
+    The counting bound keeps apart the people of the first `kinds` goals (see _exclusions). That
+    is proven only for goals whose bounds can all be met at once: always the municipality goal
+    (kinds=1; the deal meets it), the lower ones when a schedule meeting them is known
+    (_kinds_met)."""
     if not sizes or rounds < 1:
         return 0
-    counting = _repeat_floor(replace(problem, earlier_boxes=()), sizes, rounds)
+    counting = _repeat_floor(replace(problem, earlier_boxes=()), sizes, rounds, kinds)
     first = _repeat_floor(problem, sizes, 0)  # with no slots, only its pigeonhole part is left
     later = sum(_even_spread_pairs(size, len(sizes)) for size in sizes)
     return max(counting, first + (rounds - 1) * later)
+
+
+def _kinds_met(problem: _Problem, schedule: list[list[list[int]]]) -> int:
+    """How many of the goals above repeats, from the top, every round of the schedule meets at
+    its bound: these bounds are then met at once, so the best schedules meet them too."""
+    plain = replace(problem, met=[[] for _ in range(problem.n)], earlier_boxes=())
+    met = ALL_KINDS
+    for groups in schedule:
+        state = _State(plain, groups, 0, 0)
+        cost, bound = state.cost(), state.lower_bound()
+        level = 0
+        while level < met and cost[level + 1] == bound[level + 1]:
+            level += 1
+        met = level
+    return met
 
 
 def _constructed_rounds(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[list[int]]]:
@@ -1000,7 +1024,7 @@ def _with_history(problem: _Problem, counts: list[dict[int, int]], boxes: tuple[
 
 
 def _plan_indices(
-    problem: _Problem, sizes: list[int], rounds: int, rng: random.Random, bound: int
+    problem: _Problem, sizes: list[int], rounds: int, rng: random.Random
 ) -> tuple[list[list[list[int]]], int]:
     """The planned rounds (as index groups) and how many of them were constructed.
 
@@ -1038,6 +1062,7 @@ def _plan_indices(
         boxes += (len(sizes),)
 
     repeats, weighted = _repeats_of(problem, schedule)
+    bound = _plan_floor(problem, sizes, rounds, _kinds_met(problem, schedule))
     if sum(repeats) > bound or weighted > bound:
         schedule = _Schedule(problem, plain, schedule).search(rng, bound)
     return schedule, constructed
@@ -1238,8 +1263,8 @@ def plan(
     if not ordered or not rounds:
         return Plan([[] for _ in range(rounds)], [0] * rounds, 0, 0)
     problem = _encode(ordered, earlier_rounds)
-    bound = _plan_floor(problem, sizes, rounds)
-    schedule, constructed = _plan_indices(problem, sizes, rounds, random.Random(seed), bound)
+    schedule, constructed = _plan_indices(problem, sizes, rounds, random.Random(seed))
+    bound = _plan_floor(problem, sizes, rounds, _kinds_met(problem, schedule))
     repeats, weighted = _repeats_of(problem, schedule)
     return Plan([_as_ids(problem, groups) for groups in schedule], repeats, bound, weighted, constructed)
 
@@ -1252,8 +1277,10 @@ def repeat_bound(
     group_count: int | None = None,
     earlier_rounds: Rounds = (),
 ) -> int:
-    """The proven lower bound plan() reports: the fewest repeated pairs ``rounds`` new rounds
-    can have, among those meeting every higher goal's bound (see _plan_floor)."""
+    """A proven lower bound on the repeated pairs of ``rounds`` new rounds that meet the
+    municipality goal (as every round of mix() and plan() does). plan() reports this or more: it
+    also keeps apart whom the lower goals keep apart when its rounds show those goals can all be
+    met (see _plan_floor)."""
     ordered = _sorted_people(people)
     sizes = group_sizes(len(ordered), group_size=group_size, group_count=group_count)
     if not ordered:
