@@ -101,6 +101,10 @@ def draft_round(db, s, w):
     rounds_domain.create_round(db, s, RoundSettings("mixed", group_size=3))
 
 
+def planned_rounds(db, s, w):
+    rounds_domain.plan_rounds(db, s, rounds_domain.PlanSettings(2, group_size=3))
+
+
 def shared_results(db, s, w):
     s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
@@ -212,6 +216,10 @@ ROWS = [
         lambda w: {"group": "1", "label": "Pöytä A"}),
     Row("publish draft", "grouping.round_action", f("/f/sessions/{sid}/rounds/2/publish"), FAC_ONLY, "POST",
         setup=draft_round),
+    Row("plan mixed rounds", "grouping.plan_rounds", f("/f/sessions/{sid}/rounds/plan"), FAC_ONLY, "POST",
+        lambda w: {"rounds": "2", "plan_size_mode": "size", "plan_size": "3"}),
+    Row("publish the next planned round", "grouping.plan_action", f("/f/sessions/{sid}/rounds/plan/next"), FAC_ONLY,
+        "POST", setup=planned_rounds),
     Row("mark absent", "grouping.mark_absent", f("/f/sessions/{sid}/participants/{p3}/absent"), FAC_ONLY, "POST",
         lambda w: {"absent": "1"}),
     Row("hide a note", "board.moderate", f("/f/sessions/{sid}/board/notes/{own}/hide"), FAC_ONLY, "POST"),

@@ -269,6 +269,10 @@ def setup_draft(db, s, w):
     rounds_domain.create_round(db, s, RoundSettings("mixed", group_size=3))
 
 
+def setup_plan(db, s, w):
+    rounds_domain.plan_rounds(db, s, rounds_domain.PlanSettings(2, group_size=3))
+
+
 def setup_words(db, s, w):
     polls_domain.open_poll(db, s, polls_domain.poll_of_session(db, s, w.polls["words"]))
 
@@ -364,6 +368,13 @@ TARGETS: list[Target] = [
                       "to": st.sampled_from(["1", "2", "3"]), "group": st.sampled_from(["1", "2"]),
                       "label": st.sampled_from(["Pöytä A", "Ikkunan vieressä", ""])},
            setup=setup_draft),
+    Target("grouping.plan_rounds", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/rounds/plan"),
+           lambda w: {"rounds": st.sampled_from(["1", "3", "12", "13", "0"]),
+                      "plan_size_mode": st.sampled_from(["size", "count"]),
+                      "plan_size": st.sampled_from(["2", "3", "60"])}),
+    Target("grouping.plan_action", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/rounds/plan/{act}", act=action(["next", "clear"])),
+           setup=setup_plan),
     Target("grouping.mark_absent", "facilitator",
            lambda w: sid_path(w, "/f/sessions/{sid}/participants/{pid}/absent",
                               pid=path_id([p for p, _t in w.people.values()], id_pool(w))),

@@ -78,6 +78,18 @@ def on_late_arrival_placed(event: rounds.LateArrivalPlaced) -> None:
     announce_late_arrival(event.session, event.group, event.participant)
 
 
+def send_plan(session: Session, to: str) -> None:
+    """The quality of the planned rounds still ahead (numbers only, nobody named)."""
+    summary = rounds.plan_summary(session)
+    socketio.emit("round_plan", {"plan": summary.payload() if summary else None, "seq": session.seq}, to=to)
+
+
+@handlers.fanout(rounds.RoundsPlanned)
+def on_rounds_planned(event: rounds.RoundsPlanned) -> None:
+    """Planned rounds are the facilitator's alone until one is published."""
+    send_plan(event.session, f"s{event.session.id}:fac")
+
+
 @handlers.fanout(rounds.AbsenceMarked)
 def on_absence_marked(event: rounds.AbsenceMarked) -> None:
     broadcast_lobby(event.session)
@@ -89,3 +101,5 @@ def send_group_state(session: Session, conn: Conn, sid: str) -> None:
         send_own_group(session, conn.participant_id, to=sid)
     else:
         socketio.emit("groups", groups_payload(current_round(get_db(), session)), to=sid)
+        if conn.role == "facilitator":
+            send_plan(session, to=sid)

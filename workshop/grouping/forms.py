@@ -25,6 +25,23 @@ class RoundForm(FlaskForm):
         self.size_mode.choices = choices(SIZE_MODE_LABELS.items())
 
 
+class PlanForm(FlaskForm):
+    """How many mixed rounds to plan together, and how big their groups are."""
+    rounds = IntegerField(_l("Mixed rounds this evening"), validators=[
+        InputRequired(_l("Give a number between 1 and 12.")),
+        NumberRange(min=1, max=12, message=_l("Give a number between 1 and 12."))])
+    plan_size_mode = ChoiceField(_l("Group size or number of groups"), validators=[
+        InputRequired(_l("Choose group size or number of groups."))])
+    plan_size = IntegerField(_l("Number"), validators=[
+        InputRequired(_l("Give a number between 1 and 60.")),
+        NumberRange(min=1, max=60, message=_l("Give a number between 1 and 60."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from workshop.web.labels import SIZE_MODE_LABELS
+        self.plan_size_mode.choices = choices(SIZE_MODE_LABELS.items())
+
+
 class TableLabelForm(FlaskForm):
     label = StringField(_l("Table or place"), validators=[
         Optional(), Length(max=60, message=_l("At most 60 characters.")), NO_CONTROL_CHARS], filters=[strip])

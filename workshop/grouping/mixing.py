@@ -5,17 +5,24 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
+    "GaloisField",
     "Person",
+    "Plan",
     "Score",
+    "field_schedule",
+    "galois_field",
     "group_sizes",
     "home_groups",
     "mix",
     "move",
     "place_late_arrival",
+    "plan",
+    "prime_power",
     "random_groups",
+    "repeat_bound",
     "score",
 ]
 
@@ -121,14 +128,19 @@ def _people_by_id(people: Mapping[int, Person] | Iterable[Person]) -> dict[int, 
 
 def _met_pairs(earlier_rounds: Rounds) -> set[tuple[int, int]]:
     """Every pair (smaller id, larger id) that sat in one group in some earlier round."""
-    pairs: set[tuple[int, int]] = set()
+    return set(_met_counts(earlier_rounds))
+
+
+def _met_counts(earlier_rounds: Rounds) -> dict[tuple[int, int], int]:
+    """For every pair (smaller id, larger id) that sat together: in how many earlier rounds."""
+    counts: dict[tuple[int, int], int] = {}
     for groups in earlier_rounds:
         for group in groups:
             ids = sorted(set(group))
             for i, first in enumerate(ids):
                 for second in ids[i + 1 :]:
-                    pairs.add((first, second))
-    return pairs
+                    counts[first, second] = counts.get((first, second), 0) + 1
+    return counts
 
 
 def _codes(values: Sequence[str]) -> tuple[list[int], int]:
@@ -148,10 +160,15 @@ class _Problem:
     background: list[int]
     contact: list[bool]
     organisation: list[int]  # -1: no organisation, or nobody else from it is present
-    met: list[list[int]]  # indices of people met in earlier rounds, sorted
+    # Indices of people met in earlier rounds, sorted; someone met in two rounds is listed twice,
+    # so every count over `met` weighs a pair by how often it has already met.
+    met: list[list[int]]
     municipality_count: int
     background_count: int
     organisation_count: int
+    # Pigeonhole input: per earlier round, into how many "boxes" the present people fall (the
+    # earlier groups holding any of them, plus one per present person not in that round).
+    earlier_boxes: tuple[int, ...] = ()
 
     @property
     def n(self) -> int:
@@ -171,12 +188,17 @@ def _encode(people: list[Person], earlier_rounds: Rounds) -> _Problem:
 
     index = {person.id: i for i, person in enumerate(people)}
     met: list[list[int]] = [[] for _ in people]
-    for first, second in sorted(_met_pairs(earlier_rounds)):
+    for (first, second), times in sorted(_met_counts(earlier_rounds).items()):
         if first in index and second in index:
-            met[index[first]].append(index[second])
-            met[index[second]].append(index[first])
+            met[index[first]].extend([index[second]] * times)
+            met[index[second]].extend([index[first]] * times)
     for neighbours in met:
         neighbours.sort()
+    boxes = []
+    for groups in earlier_rounds:
+        holding = sum(1 for group in groups if any(i in index for i in group))
+        placed = sum(1 for group in groups for i in set(group) if i in index)
+        boxes.append(holding + len(people) - placed)
 
     return _Problem(
         ids=[p.id for p in people],
@@ -188,6 +210,7 @@ def _encode(people: list[Person], earlier_rounds: Rounds) -> _Problem:
         municipality_count=municipality_count,
         background_count=background_count,
         organisation_count=len(shared),
+        earlier_boxes=tuple(boxes),
     )
 
 
@@ -222,6 +245,112 @@ def _best_distinct(sizes: Sequence[int], municipality_totals: Iterable[int]) -> 
     return best
 
 
+ALL_KINDS = 4  # municipality, background, contact persons, organisation: the goals above repeats
+
+
+def _exclusions(problem: _Problem, groups: int, kinds: int = ALL_KINDS) -> list[list[int]]:
+    """The categories whose people can never share a group at the higher goals' bounds, for the
+    first `kinds` of the four goals above repeats (in goal order).
+
+    A category (a municipality, a background, the contact persons, an organisation) with at
+    most one person per group when spread evenly (at most `groups` people) has an even-spread
+    bound of 0 pairs: every grouping that meets that goal's bound keeps its people apart. Each
+    returned row gives every person's code in one such kind of category, -1 where it does not
+    apply (a municipality bigger than `groups`, no organisation, not a contact person).
+    """
+
+    def kept_apart(codes: list[int], count: int) -> list[int] | None:
+        totals = [0] * count
+        for code in codes:
+            if code >= 0:
+                totals[code] += 1
+        row = [code if code >= 0 and totals[code] <= groups else -1 for code in codes]
+        return row if any(code >= 0 for code in row) else None
+
+    rows = [
+        kept_apart(problem.municipality, problem.municipality_count),
+        kept_apart(problem.background, problem.background_count),
+        kept_apart([0 if contact else -1 for contact in problem.contact], 1),
+        kept_apart(problem.organisation, problem.organisation_count),
+    ][:kinds]
+    return [row for row in rows if row is not None]
+
+
+def _meetable(problem: _Problem, groups: int, kinds: int = ALL_KINDS) -> list[int]:
+    """For each person, how many others they have not met yet and may meet at the higher goals'
+    bounds (see _exclusions): everyone else minus the kept-apart ones minus those met before.
+
+    The kept-apart ones are counted by inclusion and exclusion over the kinds of category, with
+    one tally per combination of kinds, so this is linear in the number of people.
+    """
+    rows = _exclusions(problem, groups, kinds)
+    n = problem.n
+    excluded = [0] * n
+    for size in range(1, len(rows) + 1):
+        sign = 1 if size % 2 else -1
+        for combination in itertools.combinations(rows, size):
+            tally: dict[tuple[int, ...], int] = {}
+            keys: list[tuple[int, ...] | None] = []
+            for i in range(n):
+                key = tuple(row[i] for row in combination)
+                if min(key) < 0:
+                    keys.append(None)
+                    continue
+                keys.append(key)
+                tally[key] = tally.get(key, 0) + 1
+            for i, key in enumerate(keys):
+                if key is not None:
+                    excluded[i] += sign * (tally[key] - 1)
+    result = []
+    for i in range(n):
+        met_allowed = sum(
+            1 for j in set(problem.met[i]) if not any(row[i] >= 0 and row[i] == row[j] for row in rows)
+        )
+        result.append(n - 1 - excluded[i] - met_allowed)
+    return result
+
+
+def _plenty(problem: _Problem, groups: int, slots: int, kinds: int = ALL_KINDS) -> bool:
+    """Quick check that everyone has at least `slots` people left to meet: everyone else, minus
+    all of their kept-apart categories, minus everyone they met (so _meetable() is no smaller)."""
+    rows = _exclusions(problem, groups, kinds)
+    sizes = []
+    for row in rows:
+        tally: dict[int, int] = {}
+        for code in row:
+            tally[code] = tally.get(code, 0) + 1
+        sizes.append(tally)
+    n = problem.n
+    for i in range(n):
+        kept_apart = sum(tally[row[i]] - 1 for row, tally in zip(rows, sizes) if row[i] >= 0)
+        if n - 1 - kept_apart - len(problem.met[i]) < slots:
+            return False
+    return True
+
+
+def _repeat_floor(problem: _Problem, sizes: Sequence[int], rounds: int = 1, kinds: int = ALL_KINDS) -> int:
+    """A proven lower bound on the repeated pairs of `rounds` new rounds with these group sizes,
+    among groupings that meet every higher goal's bound (which fixes who is kept apart).
+
+    Counting: each person has at least (smallest size - 1) partners a round, and only
+    _meetable() of them over all the rounds can be new; the rest are repeats, and each repeat
+    is counted by both people. Pigeonhole (first new round): a new group drawn from an earlier
+    round's B boxes holds at least the even-spread number of pairs from one box. A pair that
+    has met before costs at least 1 in the weighted cost too, so this bounds that as well.
+    """
+    if not sizes:
+        return 0
+    slots = rounds * (min(sizes) - 1)
+    counting = 0
+    if slots > 0 and not _plenty(problem, len(sizes), slots, kinds):
+        forced = sum(max(0, slots - free) for free in _meetable(problem, len(sizes), kinds))
+        counting = (forced + 1) // 2
+    pigeonhole = max(
+        (sum(_even_spread_pairs(size, boxes) for size in sizes) for boxes in problem.earlier_boxes), default=0
+    )
+    return max(counting, pigeonhole)
+
+
 # --------------------------------------------------------------------------------------------
 # Search state
 
@@ -235,10 +364,11 @@ class _State:
       2. same-background pairs (minimal exactly when every background is spread evenly)
       3. pairs of contact persons in one group
       4. pairs from one organisation in one group
-      5. pairs who already sat together in an earlier round
+      5. pairs who already sat together in an earlier round, each weighed by how often it
+         has met before (a third meeting costs 2, a second 1)
     """
 
-    def __init__(self, problem: _Problem, groups: list[list[int]], budget: int):
+    def __init__(self, problem: _Problem, groups: list[list[int]], budget: int, floor: int | None = None):
         self.problem = problem
         self.budget = budget  # swap evaluations left; bounds the running time deterministically
         self.members = [list(group) for group in groups]
@@ -249,7 +379,11 @@ class _State:
         self.organisations = [[0] * problem.organisation_count for _ in groups]
         # met_in[i][g]: how many people i met before are now in group g.
         self.met_in: list[dict[int, int]] = [{} for _ in range(problem.n)]
-        self.met_sets = [frozenset(neighbours) for neighbours in problem.met]
+        self.met_count: list[dict[int, int]] = [{} for _ in range(problem.n)]
+        for i, neighbours in enumerate(problem.met):
+            for j in neighbours:
+                self.met_count[i][j] = self.met_count[i].get(j, 0) + 1
+        self._floor = floor  # the repeat level's lower bound, computed on first use unless given
         for g, group in enumerate(self.members):
             for i in group:
                 self.where[i] = g
@@ -303,8 +437,13 @@ class _State:
             spread(problem.background, problem.background_count),
             _even_spread_pairs(sum(problem.contact), groups),
             spread(problem.organisation, problem.organisation_count),
-            0,
+            self.repeat_floor(),
         )
+
+    def repeat_floor(self) -> int:
+        if self._floor is None:
+            self._floor = _repeat_floor(self.problem, [len(group) for group in self.members])
+        return self._floor
 
     def swap_delta(self, p: int, q: int) -> int:
         """Change of the first cost level that a swap of p and q changes (negative: better).
@@ -349,9 +488,9 @@ class _State:
         if not met_p and not met_q:
             return 0
         d = met_p.get(h, 0) - met_p.get(g, 0) + met_q.get(g, 0) - met_q.get(h, 0)
-        if q in self.met_sets[p]:
-            d -= 2  # p and q meet neither before nor after the swap
-        return d
+        # p and q sit together neither before nor after the swap, yet met_p[h] and met_q[g]
+        # counted their earlier meetings.
+        return d - 2 * self.met_count[p].get(q, 0)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -543,6 +682,16 @@ def _deal(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[
     persons come first and people are sorted by background and organisation, which spreads those
     too; ties are broken randomly so different seeds (and rounds) give different groups.
     """
+    # Sizes are largest first, so plain round-robin gives exactly these sizes.
+    groups: list[list[int]] = [[] for _ in sizes]
+    for position, i in enumerate(_deal_order(problem, rng)):
+        groups[position % len(sizes)].append(i)
+    return groups
+
+
+def _deal_order(problem: _Problem, rng: random.Random) -> list[int]:
+    """Everyone, one municipality after another (largest first); inside a municipality contact
+    persons first, then by background and organisation, ties in random order."""
     by_municipality: list[list[int]] = [[] for _ in range(problem.municipality_count)]
     for i in range(problem.n):
         by_municipality[problem.municipality[i]].append(i)
@@ -553,15 +702,12 @@ def _deal(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[
         rng.shuffle(run)
         run.sort(key=lambda i: (not problem.contact[i], problem.background[i], problem.organisation[i]))
         order.extend(run)
-
-    # Sizes are largest first, so plain round-robin gives exactly these sizes.
-    groups: list[list[int]] = [[] for _ in sizes]
-    for position, i in enumerate(order):
-        groups[position % len(sizes)].append(i)
-    return groups
+    return order
 
 
-def _mix_indices(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[int]]:
+def _mix_indices(
+    problem: _Problem, sizes: list[int], rng: random.Random, budget: int = EVALUATION_BUDGET
+) -> list[list[int]]:
     """Deal, improve by swaps, then iterated local search; the last full improve makes sure the
     result is a swap-optimum (unless the evaluation budget ran out).
 
@@ -576,7 +722,8 @@ def _mix_indices(problem: _Problem, sizes: list[int], rng: random.Random) -> lis
     cycles, ejection chains, and Latin-square-style row and column cycle exchanges as kicks).
     """
     setup = SETUP_COST * problem.n
-    state = _State(problem, _deal(problem, sizes, rng), EVALUATION_BUDGET)
+    floor = _repeat_floor(problem, sizes)
+    state = _State(problem, _deal(problem, sizes, rng), budget, floor)
     kicks = max(MIN_KICKS, KICK_BUDGET // problem.n)
     state.improve(rng)
     state.perturb(rng, kicks=kicks, patience=PATIENCE)
@@ -584,9 +731,9 @@ def _mix_indices(problem: _Problem, sizes: list[int], rng: random.Random) -> lis
     best, best_cost, bound = state.members, state.cost(), state.lower_bound()
     if best_cost[:-1] != bound[:-1]:
         return best
-    budget = min(RESTART_BUDGET, RESTART_FACTOR * (setup + EVALUATION_BUDGET - state.budget))
+    budget = min(RESTART_BUDGET * budget // EVALUATION_BUDGET, RESTART_FACTOR * (setup + budget - state.budget))
     while best_cost != bound and budget > setup:
-        state = _State(problem, _deal(problem, sizes, rng), budget - setup)
+        state = _State(problem, _deal(problem, sizes, rng), budget - setup, floor)
         state.improve(rng)
         state.perturb(rng, kicks=kicks, patience=PATIENCE)
         state.improve(rng)
@@ -599,6 +746,462 @@ def _mix_indices(problem: _Problem, sizes: list[int], rng: random.Random) -> lis
 
 def _as_ids(problem: _Problem, groups: list[list[int]]) -> Groups:
     return [sorted(problem.ids[i] for i in group) for group in groups]
+
+
+# --------------------------------------------------------------------------------------------
+# Finite fields, for the constructions
+
+
+MAX_FIELD = 32  # the largest field (= number of groups) the constructions use
+
+
+def prime_power(q: int) -> tuple[int, int] | None:
+    """(p, k) with q == p ** k for a prime p, or None when q is not a prime power."""
+    if q < 2:
+        return None
+    p = next(d for d in range(2, q + 1) if q % d == 0)  # the smallest factor is prime
+    k, rest = 0, q
+    while rest % p == 0:
+        rest //= p
+        k += 1
+    return (p, k) if rest == 1 else None
+
+
+class GaloisField:
+    """GF(q) for a prime power q = p ** k, its elements the integers 0 .. q - 1 (0 and 1 are
+    zero and one).
+
+    An element stands for the polynomial over GF(p) whose coefficients are its base-p digits,
+    lowest first: sums are digit-wise mod p, products are polynomial products reduced modulo
+    ``modulus``, the first monic polynomial of degree k (in the order of its digits) for which
+    no two non-zero elements multiply to 0, i.e. an irreducible one. For k == 1 this is
+    arithmetic mod p. All sums and products are tabulated once (q is small): GF(4) uses
+    x² + x + 1, GF(8) x³ + x + 1, GF(9) x² + 1.
+    """
+
+    def __init__(self, q: int):
+        factors = prime_power(q)
+        if factors is None:
+            raise ValueError(f"{q} is not a prime power")
+        self.q = q
+        self.p, self.k = factors
+        self._all_digits = [self._digits(a) for a in range(q)]
+        self.sum = [[self._number([(x + y) % self.p for x, y in zip(self._all_digits[a], self._all_digits[b])])
+                     for b in range(q)] for a in range(q)]
+        self.modulus = self._irreducible()
+        self.product = self._products(self.modulus)
+
+    def _digits(self, a: int) -> list[int]:
+        digits = []
+        for _ in range(self.k):
+            a, digit = divmod(a, self.p)
+            digits.append(digit)
+        return digits
+
+    def _number(self, digits: Sequence[int]) -> int:
+        value = 0
+        for digit in reversed(digits):
+            value = value * self.p + digit
+        return value
+
+    def _multiply(self, a: int, b: int, modulus: Sequence[int]) -> int:
+        p, k = self.p, self.k
+        product = [0] * (2 * k - 1)
+        for i, x in enumerate(self._all_digits[a]):
+            if x:
+                for j, y in enumerate(self._all_digits[b]):
+                    product[i + j] = (product[i + j] + x * y) % p
+        for degree in range(2 * k - 2, k - 1, -1):  # x^k = -(modulus without its leading 1)
+            lead = product[degree]
+            if lead:
+                product[degree] = 0
+                for i in range(k):
+                    product[degree - k + i] = (product[degree - k + i] - lead * modulus[i]) % p
+        return self._number(product[:k])
+
+    def _products(self, modulus: Sequence[int]) -> list[list[int]]:
+        return [[self._multiply(a, b, modulus) for b in range(self.q)] for a in range(self.q)]
+
+    def _irreducible(self) -> list[int]:
+        """Coefficients (lowest first, the leading 1 left out) of the modulus.
+
+        A reducible modulus f * g has a factor f of degree <= k / 2, and then f * g = 0 with g
+        of degree < k: so checking the products of those small elements finds every one."""
+        small = self.p ** (self.k // 2 + 1)  # the elements of degree <= k / 2
+        for tail in range(self.q):
+            modulus = self._digits(tail)
+            if self.k > 1 and modulus[0] == 0:
+                continue  # divisible by x
+            if all(self._multiply(a, b, modulus) for a in range(1, min(small, self.q)) for b in range(1, self.q)):
+                return modulus
+        raise AssertionError("every prime power has an irreducible polynomial")  # pragma: no cover
+
+    def add(self, a: int, b: int) -> int:
+        return self.sum[a][b]
+
+    def mul(self, a: int, b: int) -> int:
+        return self.product[a][b]
+
+    def neg(self, a: int) -> int:
+        return self.sum[a].index(0)
+
+    def sub(self, a: int, b: int) -> int:
+        return self.sum[a][self.neg(b)]
+
+
+_FIELDS: dict[int, GaloisField] = {}
+
+
+def galois_field(q: int) -> GaloisField:
+    """GF(q), built once per process."""
+    if q not in _FIELDS:
+        _FIELDS[q] = GaloisField(q)
+    return _FIELDS[q]
+
+
+def field_schedule(rows: int, q: int) -> list[list[list[tuple[int, int]]]]:
+    """The resolvable transversal design TD(rows, q) over GF(q), rows <= q: points (row r,
+    position x) for r < rows and x in GF(q); for every slope b in GF(q) one round of q groups,
+    group c holding the point (r, c + b * r) of each row. Two points of different rows meet in
+    exactly one of these q rounds (b (r - r') = x - x' has one solution), points of one row never.
+    With rows == q the rows themselves are one more round: the q + 1 parallel classes of the
+    affine plane over GF(q), in which every two of the q² points meet exactly once.
+
+    Rounds are listed by slope 0, 1, .., q - 1, then the rows round; groups by c.
+    """
+    if not 1 <= rows <= q:
+        raise ValueError("a transversal design over GF(q) has at most q rows")
+    field = galois_field(q)
+    rounds = []
+    for b in range(q):
+        groups = [[(r, field.add(c, field.mul(b, r))) for r in range(rows)] for c in range(q)]
+        rounds.append(groups)
+    if rows == q:
+        rounds.append([[(r, x) for x in range(q)] for r in range(rows)])
+    return rounds
+
+
+# --------------------------------------------------------------------------------------------
+# Planning several rounds together
+
+# The look-ahead swap search over all planned rounds evaluates at most this many swaps (each a
+# few µs), and gives up after SCHEDULE_PATIENCE moves that did not improve on its best schedule
+# (then it kicks the best schedule a little and goes on).
+SCHEDULE_BUDGET = 100_000
+SCHEDULE_PATIENCE = 60
+SCHEDULE_STALLS = 5  # ... and stops after this many kicks in a row found no better schedule
+SCHEDULE_SAMPLE = 6  # groups with repeats whose swaps one move looks at
+SCHEDULE_KICKS = 3
+TABU_TENURE = (5, 15)  # a moved person stays in their new group for this many moves (random in range)
+# While planning, each round's own search (mix()'s) gets this much of mix()'s budget: the
+# look-ahead search that follows does better with the rest.
+PLANNED_ROUND_BUDGET = 20_000
+# When the first this many constructed rounds all miss a higher goal (say backgrounds that the
+# layout cannot spread), the rest are not rated: they come from the same layout.
+CONSTRUCTION_TRIES = 2
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Rounds planned together (see plan()).
+
+    rounds: the planned rounds, each a list of groups of ids (sorted), in the order to publish.
+    repeats: per planned round, the pairs in one group who had met before it (in earlier rounds
+        or earlier planned rounds).
+    bound: a proven lower bound on sum(repeats) of schedules that are at least as good on the
+        higher goals (counting and pigeonhole, see _plan_floor).
+    weighted: the repeats weighed by how often each pair had met (a third meeting costs 2).
+    constructed: how many rounds come straight from a finite-field construction.
+    """
+
+    rounds: list[Groups]
+    repeats: list[int]
+    bound: int
+    weighted: int
+    constructed: int = 0
+
+    @property
+    def perfect(self) -> bool:
+        """Nobody meets anyone twice (counting earlier rounds too)."""
+        return not any(self.repeats)
+
+    @property
+    def excess(self) -> int:
+        """Repeats above the proven bound: 0 means provably the fewest possible."""
+        return sum(self.repeats) - self.bound
+
+
+def _plan_floor(problem: _Problem, sizes: Sequence[int], rounds: int, kinds: int = 1) -> int:
+    """Lower bound on the repeats of `rounds` planned rounds: the counting bound over all of them
+    at once, or the pigeonhole bounds round by round (the first against the earlier rounds, each
+    later one against the planned round before it), whichever is larger.
+
+    The counting bound keeps apart the people of the first `kinds` goals (see _exclusions). That
+    is proven only for goals whose bounds can all be met at once: always the municipality goal
+    (kinds=1; the deal meets it), the lower ones when a schedule meeting them is known
+    (_kinds_met)."""
+    if not sizes or rounds < 1:
+        return 0
+    counting = _repeat_floor(replace(problem, earlier_boxes=()), sizes, rounds, kinds)
+    first = _repeat_floor(problem, sizes, 0)  # with no slots, only its pigeonhole part is left
+    later = sum(_even_spread_pairs(size, len(sizes)) for size in sizes)
+    return max(counting, first + (rounds - 1) * later)
+
+
+def _kinds_met(problem: _Problem, schedule: list[list[list[int]]]) -> int:
+    """How many of the goals above repeats, from the top, every round of the schedule meets at
+    its bound: these bounds are then met at once, so the best schedules meet them too."""
+    plain = replace(problem, met=[[] for _ in range(problem.n)], earlier_boxes=())
+    met = ALL_KINDS
+    for groups in schedule:
+        state = _State(plain, groups, 0, 0)
+        cost, bound = state.cost(), state.lower_bound()
+        level = 0
+        while level < met and cost[level + 1] == bound[level + 1]:
+            level += 1
+        met = level
+    return met
+
+
+def _constructed_rounds(problem: _Problem, sizes: list[int], rng: random.Random) -> list[list[list[int]]]:
+    """Rounds of a resolvable transversal design for these people, or none when the sizes do not
+    fit one: q groups (a prime power up to MAX_FIELD) of s <= q people each.
+
+    People are laid out in s rows of q in the deal order (municipality after municipality,
+    largest first, inside by contact, background, organisation), so a municipality of a multiple
+    of q people fills whole rows and sits evenly in every group of every slope round; inside a
+    row the order spreads backgrounds across the slope rounds except slope 0. The nonzero slopes
+    come first in random order, then slope 0, then (s == q) the rows round; the caller keeps only
+    the rounds that meet the higher goals.
+    """
+    q = len(sizes)
+    if q > MAX_FIELD or min(sizes) != max(sizes) or prime_power(q) is None or not 2 <= sizes[0] <= q:
+        return []
+    order = _deal_order(problem, rng)
+    rounds = field_schedule(sizes[0], q)
+    slopes = list(range(1, q))
+    rng.shuffle(slopes)
+    chosen = [rounds[b] for b in slopes] + rounds[0:1] + rounds[q:]
+    return [[[order[r * q + x] for r, x in group] for group in groups] for groups in chosen]
+
+
+def _pair_counts(problem: _Problem) -> list[dict[int, int]]:
+    counts: list[dict[int, int]] = [{} for _ in range(problem.n)]
+    for i, neighbours in enumerate(problem.met):
+        for j in neighbours:
+            counts[i][j] = counts[i].get(j, 0) + 1
+    return counts
+
+
+def _meet(counts: list[dict[int, int]], groups: list[list[int]], step: int = 1) -> None:
+    for group in groups:
+        for a, i in enumerate(group):
+            for j in group[a + 1 :]:
+                counts[i][j] = counts[i].get(j, 0) + step
+                counts[j][i] = counts[j].get(i, 0) + step
+
+
+def _repeats_of(problem: _Problem, schedule: list[list[list[int]]]) -> tuple[list[int], int]:
+    """Per planned round the pairs who had met before it, and the weighted total."""
+    counts = _pair_counts(problem)
+    repeats, weighted = [], 0
+    for groups in schedule:
+        this = 0
+        for group in groups:
+            for a, i in enumerate(group):
+                for j in group[a + 1 :]:
+                    before = counts[i].get(j, 0)
+                    this += before > 0
+                    weighted += before
+        repeats.append(this)
+        _meet(counts, groups)
+    return repeats, weighted
+
+
+def _with_history(problem: _Problem, counts: list[dict[int, int]], boxes: tuple[int, ...]) -> _Problem:
+    met = [sorted(j for j, times in row.items() for _ in range(times)) for row in counts]
+    return replace(problem, met=met, earlier_boxes=boxes)
+
+
+def _plan_indices(
+    problem: _Problem, sizes: list[int], rounds: int, rng: random.Random
+) -> tuple[list[list[list[int]]], int]:
+    """The planned rounds (as index groups) and how many of them were constructed.
+
+    1. Constructed rounds (_constructed_rounds) that meet every higher goal's bound and repeat
+       nobody, as many as wanted and available: they never repeat a pair among themselves.
+    2. The other rounds one at a time with mix()'s search, each knowing the rounds before it.
+    3. If the repeats are still above the bound: the look-ahead swap search over all planned
+       rounds at once (_Schedule.search).
+    """
+    plain = replace(problem, met=[[] for _ in range(problem.n)], earlier_boxes=())
+    counts = _pair_counts(problem)
+    schedule: list[list[list[int]]] = []
+    target: tuple[int, ...] | None = None
+    failed = 0
+    for groups in _constructed_rounds(problem, sizes, rng):
+        if len(schedule) == rounds or failed == CONSTRUCTION_TRIES:
+            break
+        state = _State(plain, groups, 0, 0)
+        if target is None:
+            target = state.lower_bound()[:-1]
+        if state.cost()[:-1] != target:
+            failed = 0 if schedule else failed + 1
+            continue
+        if any(counts[i].get(j, 0) for group in groups for a, i in enumerate(group) for j in group[a + 1 :]):
+            continue
+        schedule.append(groups)
+        _meet(counts, groups)
+    constructed = len(schedule)
+
+    boxes = problem.earlier_boxes + (len(sizes),) * constructed
+    while len(schedule) < rounds:
+        groups = _mix_indices(_with_history(problem, counts, boxes), sizes, rng, PLANNED_ROUND_BUDGET)
+        schedule.append(groups)
+        _meet(counts, groups)
+        boxes += (len(sizes),)
+
+    repeats, weighted = _repeats_of(problem, schedule)
+    bound = _plan_floor(problem, sizes, rounds, _kinds_met(problem, schedule))
+    if sum(repeats) > bound or weighted > bound:
+        schedule = _Schedule(problem, plain, schedule).search(rng, bound)
+    return schedule, constructed
+
+
+class _Schedule:
+    """All planned rounds at once, for a swap search that sees every round's repeats.
+
+    The objective is W = sum over pairs of C(c, 2), c = how often the pair meets in the earlier
+    and the planned rounds together: a pair meeting twice costs 1, three times 3, so a third
+    meeting costs 2 more. A swap of p and q in one round changes only their pairs, in O(size).
+    Each round keeps a _State of the problem without history, which rates a swap on the higher
+    goals: a swap that would make one of them worse is never made.
+    """
+
+    def __init__(self, problem: _Problem, plain: _Problem, schedule: list[list[list[int]]]):
+        self.problem = problem
+        self.states = [_State(plain, groups, 0, 0) for groups in schedule]
+        self.counts = _pair_counts(problem)
+        for groups in schedule:
+            _meet(self.counts, groups)
+        base = sum(_pairs(c) for row in _pair_counts(problem) for c in row.values()) // 2
+        self.excess = sum(_pairs(c) for row in self.counts for c in row.values()) // 2 - base
+        self.bad = {(r, g) for r, state in enumerate(self.states) for g in range(len(state.members))
+                    if self._repeats_in(r, g)}
+
+    def _repeats_in(self, r: int, g: int) -> bool:
+        group, counts = self.states[r].members[g], self.counts
+        return any(counts[i][j] > 1 for a, i in enumerate(group) for j in group[a + 1 :])
+
+    def delta(self, r: int, p: int, q: int) -> int:
+        """Change of W if p and q swap groups in round r."""
+        state, counts = self.states[r], self.counts
+        g, h = state.where[p], state.where[q]
+        cp, cq = counts[p], counts[q]
+        d = 0
+        for x in state.members[g]:
+            if x != p:
+                d += cq.get(x, 0) - cp[x] + 1
+        for y in state.members[h]:
+            if y != q:
+                d += cp.get(y, 0) - cq[y] + 1
+        return d
+
+    def swap(self, r: int, p: int, q: int) -> None:
+        state, counts = self.states[r], self.counts
+        self.excess += self.delta(r, p, q)
+        g, h = state.where[p], state.where[q]
+        old_g = [x for x in state.members[g] if x != p]
+        old_h = [y for y in state.members[h] if y != q]
+        for mover, leaving, joining in ((p, old_g, old_h), (q, old_h, old_g)):
+            row = counts[mover]
+            for x in leaving:
+                row[x] -= 1
+                counts[x][mover] -= 1
+            for y in joining:
+                row[y] = row.get(y, 0) + 1
+                counts[y][mover] = counts[y].get(mover, 0) + 1
+        state.swap(p, q)
+        for k, other in enumerate(self.states):
+            for g2 in {other.where[p], other.where[q]}:
+                if self._repeats_in(k, g2):
+                    self.bad.add((k, g2))
+                else:
+                    self.bad.discard((k, g2))
+
+    def _kick(self, rng: random.Random) -> None:
+        """A few random swaps that keep the higher goals, to leave a region the search is stuck in."""
+        for _ in range(SCHEDULE_KICKS):
+            r = rng.randrange(len(self.states))
+            state = self.states[r]
+            for _attempt in range(20):
+                p, q = rng.randrange(self.problem.n), rng.randrange(self.problem.n)
+                if state.where[p] != state.where[q] and state.swap_delta(p, q) == 0:
+                    self.swap(r, p, q)
+                    break
+
+    def search(self, rng: random.Random, bound: int) -> list[list[list[int]]]:
+        """Tabu search as in the social golfer literature (Dotú and Van Hentenryck): among the
+        groups with a repeated pair (a random sample of SCHEDULE_SAMPLE of them when there are
+        more), make the best swap of a repeating member with anyone in another group of the same
+        round that keeps the higher goals, even if it is worse, except swaps that move someone
+        moved in the last few moves (unless they beat the best schedule so far). Keeps the best
+        schedule; kicks after SCHEDULE_PATIENCE moves without a new best; stops at the bound,
+        after SCHEDULE_STALLS kicks in a row without a new best, or when the evaluation budget is
+        spent."""
+        best = [[list(group) for group in state.members] for state in self.states]
+        best_excess = self.excess
+        budget, stale, stalls, move = SCHEDULE_BUDGET, 0, 0, 0
+        tabu = [[0] * self.problem.n for _ in self.states]
+        counts = self.counts
+        while self.bad and best_excess > bound and budget > 0 and stalls < SCHEDULE_STALLS:
+            move += 1
+            bad = sorted(self.bad)
+            if len(bad) > SCHEDULE_SAMPLE:
+                bad = rng.sample(bad, SCHEDULE_SAMPLE)
+            choice, choice_key, ties = None, None, 0
+            for r, g in bad:
+                state = self.states[r]
+                group = state.members[g]
+                for p in group:
+                    if not any(counts[p][x] > 1 for x in group if x != p):
+                        continue
+                    for h, other in enumerate(state.members):
+                        if h == g:
+                            continue
+                        budget -= len(other)
+                        for q in other:
+                            higher = state.swap_delta(p, q)
+                            if higher > 0:
+                                continue
+                            d = self.delta(r, p, q)
+                            if (tabu[r][p] > move or tabu[r][q] > move) and self.excess + d >= best_excess:
+                                continue
+                            key = (higher, d)
+                            if choice_key is None or key < choice_key:
+                                choice, choice_key, ties = (r, p, q), key, 1
+                            elif key == choice_key:
+                                ties += 1
+                                if rng.randrange(ties) == 0:
+                                    choice = (r, p, q)
+            if choice is None:  # every swap is tabu or breaks a higher goal (or there is one group)
+                stalls += 1
+                self._kick(rng)
+                continue
+            r, p, q = choice
+            self.swap(r, p, q)
+            tabu[r][p] = tabu[r][q] = move + rng.randint(*TABU_TENURE)
+            if self.excess < best_excess:
+                best = [[list(group) for group in s.members] for s in self.states]
+                best_excess, stale, stalls = self.excess, 0, 0
+            else:
+                stale += 1
+                if stale >= SCHEDULE_PATIENCE:
+                    stale, stalls = 0, stalls + 1
+                    self._kick(rng)
+        if self.excess <= best_excess:
+            return [[list(group) for group in state.members] for state in self.states]
+        return best
 
 
 # --------------------------------------------------------------------------------------------
@@ -629,6 +1232,60 @@ def mix(
         return []
     problem = _encode(ordered, earlier_rounds)
     return _as_ids(problem, _mix_indices(problem, sizes, random.Random(seed)))
+
+
+def plan(
+    people: Iterable[Person],
+    *,
+    rounds: int,
+    group_size: int | None = None,
+    group_count: int | None = None,
+    earlier_rounds: Rounds = (),
+    seed: int = 0,
+) -> Plan:
+    """Plan ``rounds`` mixed rounds together: every round follows mix()'s goals in their order,
+    and over the rounds together as few pairs as possible meet again (counting ``earlier_rounds``
+    too; a pair's third meeting costs more than its second).
+
+    Perfect where a construction fits: q groups (q a prime power, up to MAX_FIELD) of s <= q
+    people each take rounds of the transversal design over GF(q) (field_schedule) as long as
+    they meet the higher goals; the other rounds are mixed one at a time and then improved
+    together by the look-ahead search. Re-planning after some rounds were published is the same
+    call with the published rounds in ``earlier_rounds``: nobody in them moves.
+
+    Deterministic like mix(): the same people (in any order), sizes, history and seed give the
+    same plan.
+    """
+    if rounds < 0:
+        raise ValueError("rounds must not be negative")
+    ordered = _sorted_people(people)
+    sizes = group_sizes(len(ordered), group_size=group_size, group_count=group_count)
+    if not ordered or not rounds:
+        return Plan([[] for _ in range(rounds)], [0] * rounds, 0, 0)
+    problem = _encode(ordered, earlier_rounds)
+    schedule, constructed = _plan_indices(problem, sizes, rounds, random.Random(seed))
+    bound = _plan_floor(problem, sizes, rounds, _kinds_met(problem, schedule))
+    repeats, weighted = _repeats_of(problem, schedule)
+    return Plan([_as_ids(problem, groups) for groups in schedule], repeats, bound, weighted, constructed)
+
+
+def repeat_bound(
+    people: Iterable[Person],
+    *,
+    rounds: int = 1,
+    group_size: int | None = None,
+    group_count: int | None = None,
+    earlier_rounds: Rounds = (),
+) -> int:
+    """A proven lower bound on the repeated pairs of ``rounds`` new rounds that meet the
+    municipality goal (as every round of mix() and plan() does). plan() reports this or more: it
+    also keeps apart whom the lower goals keep apart when its rounds show those goals can all be
+    met (see _plan_floor)."""
+    ordered = _sorted_people(people)
+    sizes = group_sizes(len(ordered), group_size=group_size, group_count=group_count)
+    if not ordered:
+        return 0
+    return _plan_floor(_encode(ordered, earlier_rounds), sizes, rounds)
 
 
 def random_groups(

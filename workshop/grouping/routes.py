@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from workshop.core.ids import parse_int, row_id
 from workshop.db import get_db
 from workshop.grouping import service as rounds
-from workshop.grouping.forms import RoundForm, TableLabelForm
-from workshop.grouping.service import RoundError, RoundSettings
+from workshop.grouping.forms import PlanForm, RoundForm, TableLabelForm
+from workshop.grouping.service import PlanSettings, RoundError, RoundSettings
 from workshop.models import Participant, Round
 from workshop.sessions.guards import own_session
 from workshop.web.guards import login_required
@@ -36,6 +37,25 @@ def _group_number(name: str) -> int | None:
     return parse_int(request.form.get(name), minimum=1, maximum=rounds.MAX_GROUPS)
 
 
+def _plan_form(session) -> PlanForm:
+    form = PlanForm(formdata=None)
+    plan = session.round_plan
+    form.rounds.data = plan.total if plan else rounds.default_planned_rounds(session)
+    form.plan_size_mode.data = "count" if plan and plan.group_count else "size"
+    form.plan_size.data = (plan.group_size or plan.group_count) if plan else 5
+    return form
+
+
+def _rounds_page(session, form: RoundForm, plan_form: PlanForm):
+    db = get_db()
+    people = list(db.scalars(select(Participant).where(Participant.session_id == session.id,
+                                                       Participant.removed.is_(False)).order_by(Participant.id)))
+    status = 400 if form.errors or plan_form.errors else 200
+    return render_template("facilitator/rounds.html", session=session, form=form, plan_form=plan_form,
+                           plan=rounds.plan_summary(session), people=people,
+                           rounds=rounds.rounds_of(db, session), current=rounds.current_round(db, session)), status
+
+
 @bp.route("/rounds", methods=["GET", "POST"])
 @login_required
 def rounds_page(session_id: int):
@@ -56,11 +76,51 @@ def rounds_page(session_id: int):
             flash(ROUND_ERRORS[exc.key], "error")
         else:
             return redirect(url_for("grouping.round_page", session_id=session.id, number=round_.number))
-    people = list(db.scalars(select(Participant).where(Participant.session_id == session.id,
-                                                       Participant.removed.is_(False)).order_by(Participant.id)))
-    return render_template("facilitator/rounds.html", session=session, form=form, people=people,
-                           rounds=rounds.rounds_of(db, session), current=rounds.current_round(db, session)), \
-        400 if form.errors else 200
+    return _rounds_page(session, form, _plan_form(session))
+
+
+@bp.route("/rounds/plan", methods=["POST"])
+@login_required
+def plan_rounds(session_id: int):
+    """Plan the evening's mixed rounds together (the no-JS form on the rounds page)."""
+    session = own_session(session_id)
+    plan_form = PlanForm()
+    if plan_form.validate_on_submit():
+        size = plan_form.plan_size.data
+        by_size = plan_form.plan_size_mode.data == "size"
+        settings = PlanSettings(plan_form.rounds.data, group_size=size if by_size else None,
+                                group_count=None if by_size else size)
+        try:
+            plan = rounds.plan_rounds(get_db(), session, settings)
+        except RoundError as exc:
+            flash(ROUND_ERRORS[exc.key], "error")
+        else:
+            flash(ngettext("%(num)s mixed round planned.", "%(num)s mixed rounds planned.", plan.total), "success")
+        return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#plan")
+    form = RoundForm(formdata=None)
+    form.strategy.data, form.size_mode.data, form.size.data = "mixed", "size", 5
+    return _rounds_page(session, form, plan_form)
+
+
+@bp.route("/rounds/plan/<action>", methods=["POST"])
+@login_required
+def plan_action(session_id: int, action: str):
+    """Publish the next planned round, or forget the plan."""
+    session = own_session(session_id)
+    db = get_db()
+    try:
+        if action == "next":
+            round_ = rounds.publish_planned(db, session)
+            flash(_("Groups published: every phone now shows its group."), "success")
+            return _redirect_round(session, round_)
+        if action == "clear":
+            rounds.clear_plan(db, session)
+            flash(_("The planned rounds were cleared."), "success")
+        else:
+            abort(404)
+    except RoundError as exc:
+        flash(ROUND_ERRORS[exc.key], "error")
+    return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#plan")
 
 
 @bp.route("/rounds/<int:number>")
@@ -69,8 +129,10 @@ def round_page(session_id: int, number: int):
     session = own_session(session_id)
     round_ = _round_or_404(session, number)
     db = get_db()
-    return render_template("facilitator/round.html", session=session, round=round_,
-                           score=rounds.round_score(db, session, round_), table_form=TableLabelForm())
+    home = rounds.home_overview(round_) if round_.strategy == "home" else None
+    return render_template("facilitator/round.html", session=session, round=round_, home=home,
+                           score=None if home else rounds.round_score(db, session, round_),
+                           table_form=TableLabelForm())
 
 
 def _redirect_round(session, round_):

@@ -19,7 +19,9 @@ from workshop.core.events import DomainEvent, publish
 from workshop.core.memo import memo
 from workshop.core.text import TextError, clean_text
 from workshop.grouping import mixing
+from workshop.grouping.models import RoundPlan
 from workshop.models import (
+    BACKGROUNDS,
     GROUP_COLOURS,
     QUESTION_MODES,
     STRATEGIES,
@@ -36,6 +38,12 @@ from workshop.sessions.service import bump, set_phase
 MAX_GROUPS = 60
 MAX_SEED = 2**31 - 1
 MAX_TABLE_LABEL = 60
+MAX_PLANNED_ROUNDS = 12
+DEFAULT_PLANNED_ROUNDS = 3
+# An agenda item whose title holds one of these is group work: one planned mixed round for each
+# MINUTES_PER_MIXED_ROUND of it (at least one).
+GROUP_WORK_WORDS = ("ryhmä", "grupp", "group")
+MINUTES_PER_MIXED_ROUND = 30
 
 
 class RoundError(DomainError):
@@ -78,6 +86,47 @@ class QuestionsAssigned(DomainEvent):
     """The groups of a round got their questions (assigned or rotated)."""
     session: Session
     round: Round
+
+
+@dataclass(frozen=True)
+class RoundsPlanned(DomainEvent):
+    """The planned mixed rounds changed: planned, re-planned (a late arrival, an absence, another
+    round published), one of them published, or the plan cleared. The facilitator sees their quality."""
+    session: Session
+
+
+@dataclass
+class PlanSettings:
+    rounds: int
+    group_size: int | None = None
+    group_count: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the facilitator sees of a plan: the quality of the rounds still ahead."""
+    total: int
+    published: int
+    repeats: list[int]
+    bound: int
+    group_size: int | None
+    group_count: int | None
+
+    @property
+    def upcoming(self) -> int:
+        return len(self.repeats)
+
+    @property
+    def meeting_again(self) -> int:
+        return sum(self.repeats)
+
+    @property
+    def perfect(self) -> bool:
+        return self.meeting_again == 0
+
+    def payload(self) -> dict:
+        return {"total": self.total, "published": self.published, "repeats": self.repeats,
+                "bound": self.bound, "perfect": self.perfect}
 
 
 @dataclass
@@ -223,6 +272,8 @@ def move_member(db: DB, session: Session, round_: Round, participant_id: int, to
     bump(session)
     db.commit()
     publish(GroupsChanged(session, round_))
+    if round_.published_at is not None:
+        replan(db, session)  # who met whom changed
     return target
 
 
@@ -237,7 +288,9 @@ def set_table_label(db: DB, session: Session, group: Group, label: str | None) -
 
 
 def publish_round(db: DB, session: Session, round_: Round) -> Round:
-    """Show the round on every phone; the first round published also starts the grouping phase."""
+    """Show the round on every phone; the first round published also starts the grouping phase.
+
+    Planned rounds still ahead are re-planned: who met whom has changed."""
     if round_.published_at is not None:
         raise RoundError("already_published")
     round_.published_at = utcnow()
@@ -246,7 +299,117 @@ def publish_round(db: DB, session: Session, round_: Round) -> Round:
     if session.phase in ("lobby", "info"):
         set_phase(db, session, "grouping")  # phones switch to the grouping view, then get their group
     publish(RoundPublished(session, round_))
+    replan(db, session)
     return round_
+
+
+# --- planned mixed rounds ---------------------------------------------------------------------
+
+def default_planned_rounds(session: Session) -> int:
+    """How many mixed rounds to plan unless the facilitator says otherwise: for each agenda item
+    that names group work (GROUP_WORK_WORDS) one per MINUTES_PER_MIXED_ROUND minutes, at least one;
+    DEFAULT_PLANNED_ROUNDS when the agenda names no group work."""
+    count = sum(max(1, item.minutes // MINUTES_PER_MIXED_ROUND) for item in session.agenda
+                if any(word in item.title.casefold() for word in GROUP_WORK_WORDS))
+    return min(MAX_PLANNED_ROUNDS, count) or DEFAULT_PLANNED_ROUNDS
+
+
+def _size_kwargs(group_size: int | None, group_count: int | None) -> dict:
+    return {"group_size": group_size} if group_size else {"group_count": group_count}
+
+
+def _fill_plan(db: DB, session: Session, plan: RoundPlan) -> None:
+    """(Re)plan the rounds not yet published, with every published round as history: nobody in
+    a published round moves. Deterministic: the seed follows the plan's seed and progress."""
+    people = [person_of(p) for p in present_participants(db, session)]
+    result = mixing.plan(people, rounds=plan.total - plan.published, earlier_rounds=earlier_groups(db, session),
+                         seed=(plan.seed + plan.published) % MAX_SEED,
+                         **_size_kwargs(plan.group_size, plan.group_count))
+    plan.rounds, plan.repeats, plan.bound = result.rounds, result.repeats, result.bound
+    plan.updated_at = utcnow()
+
+
+def plan_rounds(db: DB, session: Session, settings: PlanSettings, seed: int | None = None) -> RoundPlan:
+    """Plan the evening's next `settings.rounds` mixed rounds together (replacing an earlier plan)."""
+    _validate(RoundSettings("mixed", settings.group_size, settings.group_count))
+    if not 1 <= settings.rounds <= MAX_PLANNED_ROUNDS:
+        raise RoundError("bad_rounds")
+    if not present_participants(db, session):
+        raise RoundError("no_participants")
+    plan = session.round_plan
+    if plan is None:
+        plan = RoundPlan(session_id=session.id, rounds=[], repeats=[])
+        session.round_plan = plan
+    plan.total, plan.published = settings.rounds, 0
+    plan.group_size, plan.group_count = settings.group_size, settings.group_count
+    plan.seed = secrets.randbelow(MAX_SEED) if seed is None else seed
+    _fill_plan(db, session, plan)
+    bump(session)
+    db.commit()
+    publish(RoundsPlanned(session))
+    return plan
+
+
+def publish_planned(db: DB, session: Session) -> Round:
+    """Publish the next planned round as a new round (re-planned first if the people present are
+    no longer the ones it was planned for)."""
+    plan = session.round_plan
+    if plan is None or plan.published >= plan.total:
+        raise RoundError("no_plan")
+    present = {p.id for p in present_participants(db, session)}
+    if not present:
+        raise RoundError("no_participants")
+    if not plan.rounds or {i for group in plan.rounds[0] for i in group} != present:
+        _fill_plan(db, session, plan)
+    groups = plan.rounds[0]
+    number = (db.scalar(select(func.max(Round.number)).where(Round.session_id == session.id)) or 0) + 1
+    round_ = Round(session_id=session.id, number=number, strategy="mixed", seed=plan.seed,
+                   group_size=plan.group_size, group_count=plan.group_count, published_at=utcnow())
+    db.add(round_)
+    db.flush()
+    _fill(db, round_, groups)
+    plan.published += 1
+    plan.rounds, plan.repeats = plan.rounds[1:], plan.repeats[1:]
+    people = [person_of(p) for p in present_participants(db, session)]
+    plan.bound = mixing.repeat_bound(people, rounds=len(plan.rounds), earlier_rounds=earlier_groups(db, session),
+                                     **_size_kwargs(plan.group_size, plan.group_count)) if plan.rounds else 0
+    bump(session)
+    db.commit()
+    if session.phase in ("lobby", "info"):
+        set_phase(db, session, "grouping")
+    publish(RoundPublished(session, round_))
+    publish(RoundsPlanned(session))
+    return round_
+
+
+def clear_plan(db: DB, session: Session) -> None:
+    """Forget the planned rounds not yet published (published rounds stay)."""
+    if session.round_plan is None:
+        raise RoundError("no_plan")
+    session.round_plan = None
+    bump(session)
+    db.commit()
+    publish(RoundsPlanned(session))
+
+
+def replan(db: DB, session: Session) -> bool:
+    """Re-plan the planned rounds still ahead after the people or the history changed; True if
+    there were any. Published rounds are never touched."""
+    plan = session.round_plan
+    if plan is None or plan.published >= plan.total:
+        return False
+    _fill_plan(db, session, plan)
+    bump(session)
+    db.commit()
+    publish(RoundsPlanned(session))
+    return True
+
+
+def plan_summary(session: Session) -> PlanSummary | None:
+    plan = session.round_plan
+    if plan is None:
+        return None
+    return PlanSummary(plan.total, plan.published, list(plan.repeats), plan.bound, plan.group_size, plan.group_count)
 
 
 def delete_draft(db: DB, session: Session, round_: Round) -> None:
@@ -277,7 +440,14 @@ def group_of(db: DB, round_: Round, participant_id: int) -> Group | None:
 
 
 def place_late_arrival(db: DB, session: Session, participant: Participant) -> Group | None:
-    """Put a newcomer where they add most to the current round, moving nobody else."""
+    """Put a newcomer where they add most to the current round, moving nobody else; then re-plan
+    the planned rounds still ahead with them in."""
+    group = _place_in_current_round(db, session, participant)
+    replan(db, session)
+    return group
+
+
+def _place_in_current_round(db: DB, session: Session, participant: Participant) -> Group | None:
     round_ = current_round(db, session)
     if round_ is None or not round_.groups or group_of(db, round_, participant.id) is not None:
         return None
@@ -295,10 +465,12 @@ def place_late_arrival(db: DB, session: Session, participant: Participant) -> Gr
 
 
 def set_absent(db: DB, session: Session, participant: Participant, absent: bool) -> None:
+    """Mark someone absent (or back): published groups stay; planned rounds ahead are re-planned."""
     participant.absent = absent
     bump(session)
     db.commit()
     publish(AbsenceMarked(session, participant))
+    replan(db, session)
 
 
 def rebalance(db: DB, session: Session, round_: Round) -> int:
@@ -333,7 +505,37 @@ def rebalance(db: DB, session: Session, round_: Round) -> int:
     bump(session)
     db.commit()
     publish(GroupsChanged(session, round_))
+    if round_.published_at is not None:
+        replan(db, session)
     return moves
+
+
+@dataclass(frozen=True)
+class HomeGroup:
+    """A home group as the facilitator sees it: whose it is, how big, which backgrounds sit in it."""
+    number: int
+    colour: str
+    municipality: str | None
+    size: int
+    backgrounds: list[tuple[str, int]]  # (background, people), in BACKGROUNDS order
+
+
+def home_overview(round_: Round) -> tuple[list[HomeGroup], dict[str, bool]]:
+    """The home groups, and for each municipality split over several groups whether its
+    backgrounds are spread evenly between them (what matters there, not the mixing score)."""
+    rows, by_municipality = [], {}
+    for g in round_.groups:
+        people = [m.participant for m in g.members]
+        counts = Counter(p.background for p in people)
+        order = {b: k for k, b in enumerate(BACKGROUNDS)}
+        rows.append(HomeGroup(g.number, g.colour, g.municipality, len(people),
+                              sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))))
+        if g.municipality:
+            by_municipality.setdefault(g.municipality, []).append([p.id for p in people])
+    everyone = {m.participant_id: person_of(m.participant) for g in round_.groups for m in g.members}
+    balanced = {code: mixing.score(groups, everyone).background_excess == 0
+                for code, groups in by_municipality.items() if len(groups) > 1}
+    return rows, balanced
 
 
 def round_score(db: DB, session: Session, round_: Round) -> mixing.Score:

@@ -79,6 +79,8 @@ ROUND_ERRORS = {
     "bad_questions": _l("Choose a question (add themes and questions to the workshop first)."),
     "label_too_long": _l("At most 60 characters."),
     "control": _l("Remove control characters."),
+    "bad_rounds": _l("Give a number between 1 and 12."),
+    "no_plan": _l("No planned rounds are left: plan the mixed rounds first."),
 }
 
 TIMER_ERRORS = {
