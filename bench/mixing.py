@@ -1,5 +1,6 @@
 """Benchmark of the grouping engine: planned rounds (mixing.plan) against the previous engine,
-which mixed one round at a time (bench/previous_mixing.py), on the same cases in the same run.
+which mixed one round at a time (workshop/grouping/mixing.py at commit PREVIOUS_ENGINE, read from the
+repository's history with `git show`), on the same cases in the same run.
 
 Per case: the proven lower bound for repeated pairs (mixing.repeat_bound: counting and pigeonhole),
 then for each engine the municipality coverage (the worst round's municipality diversity, 1.000 =
@@ -25,18 +26,38 @@ import itertools
 import math
 import random
 import statistics
+import subprocess
 import sys
 import time
+import types
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-import previous_mixing
+from workshop.grouping.mixing import Person, place_late_arrival, plan, repeat_bound, score  # noqa: E402
 
-from workshop.grouping.mixing import Person, place_late_arrival, plan, repeat_bound, score
+PREVIOUS_ENGINE = "46ccbd1"  # main before planned rounds: the engine that mixed one round at a time
+
+
+def load_previous_engine() -> types.ModuleType:
+    """The previous engine's module, compiled from the repository's history (no copy is kept)."""
+    path = f"{PREVIOUS_ENGINE}:workshop/grouping/mixing.py"
+    try:
+        source = subprocess.run(["git", "show", path], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(f"bench/mixing.py compares with {path} from git history; not available here "
+                         f"(a shallow clone? git fetch --unshallow): {exc}") from None
+    module = types.ModuleType("previous_mixing")
+    module.__file__ = path
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, path, "exec"), module.__dict__)
+    return module
+
+
+previous_mixing = load_previous_engine()
 
 TIMING_REPEATS = 3  # the reported time is the median of this many runs (1 for 2,000 people)
 TARGETS_MS = {"500 people, 5 rounds": 1000.0, "2,000 people, 3 rounds": 3000.0, "late arrival re-plan, 150": 200.0}
