@@ -7,6 +7,7 @@ for every refusal (a DomainError raised by the service included).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from workshop.live.registry import Conn, current_conn, within_limit
 from workshop.models import Participant, Session
 
 SYNC_KEY = "paja_sync"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -104,6 +106,7 @@ class LiveHandlers:
                     except ValidationError as exc:
                         return error_ack(messages, schema_error_key(exc, messages))
                 if limit and ctx.participant is not None and not within_limit(limit, ctx.participant.id):
+                    log.warning("Flood limit: %s from participant %d refused", event, ctx.participant.id)
                     return error_ack(messages, "too_fast")
                 try:
                     return fn(ctx, payload)
