@@ -9,6 +9,7 @@ Its `view` of the flipchart is built only from what the server pushed: `board` s
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -43,7 +44,9 @@ def join_http(url: str, code: str, municipality: str, background: str = "ngo") -
         cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         # The participant cookie is named after the session: paja_p<session id>.
         session_id = next(int(k[len("paja_p"):]) for k in http.cookies.get_dict() if re.fullmatch(r"paja_p\d+", k))
-    return {"cookie": cookie, "session": session_id}
+        token = http.cookies.get_dict()[f"paja_p{session_id}"]
+    # Who the phone is in the database (participant.token_hash): notes and votes carry no row id.
+    return {"cookie": cookie, "session": session_id, "token_hash": hashlib.sha256(token.encode()).hexdigest()}
 
 
 def join_many(url: str, code: str, count: int, municipalities: list[str], workers: int = 12) -> list[dict]:
@@ -230,7 +233,7 @@ class Phone(LiveClient):
         self.refused: dict[str, str] = {}
         self.ack_latency: list[tuple[float, float]] = []  # (time sent, seconds to the acknowledgement)
         self.sends = 0
-        self.participant_id: int | None = None
+        self.token_hash: str | None = joined.get("token_hash")  # the participant row's token_hash
         self.group: int | None = None
         self.voting: str | None = None
         self.view: dict[int, str] = {}
@@ -302,7 +305,6 @@ class Phone(LiveClient):
                 self.ack_ids.setdefault(client_id, set()).add(note["id"])
                 self.acked.setdefault(client_id, note)
                 self.acked_at.setdefault(client_id, now)
-                self.participant_id = note["author"]
                 if note["group"] == self.group:
                     self.view[note["id"]] = note["text"]
             elif client_id in self.outbox:

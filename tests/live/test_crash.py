@@ -67,16 +67,18 @@ class Database:
             conn.close()
 
     def notes(self, session_id: int) -> list[tuple]:
-        """(id, participant, client id, text, group number, visible) of the session's notes."""
+        """(id, author's token hash, client id, text, group number, visible) of the session's notes."""
         return [(i, p, c, t, g, not h and m is None) for i, p, c, t, g, h, m in self.rows(
-            'SELECT n.id, n.participant_id, n.client_id, n.text, g.number, n.hidden, n.merged_into_id '
-            'FROM note n JOIN "group" g ON g.id = n.group_id WHERE n.session_id = :sid ORDER BY n.id',
+            'SELECT n.id, p.token_hash, n.client_id, n.text, g.number, n.hidden, n.merged_into_id '
+            'FROM note n JOIN "group" g ON g.id = n.group_id JOIN participant p ON p.id = n.participant_id '
+            'WHERE n.session_id = :sid ORDER BY n.id',
             sid=session_id)]
 
-    def votes(self, session_id: int) -> dict[int, list[int]]:
-        votes: dict[int, list[int]] = {}
+    def votes(self, session_id: int) -> dict[str, list[int]]:
+        votes: dict[str, list[int]] = {}
         for participant, note in self.rows(
-                'SELECT v.participant_id, v.note_id FROM vote v JOIN note n ON n.id = v.note_id '
+                'SELECT p.token_hash, v.note_id FROM vote v JOIN note n ON n.id = v.note_id '
+                'JOIN participant p ON p.id = v.participant_id '
                 'WHERE n.session_id = :sid ORDER BY v.id', sid=session_id):
             votes.setdefault(participant, []).append(note)
         return votes
@@ -220,13 +222,13 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         for p in phones:
             assert not p.refused, (p.label, p.refused)
             for client_id, note in acked_at_kill[p.label].items():
-                rows = by_key.get((p.participant_id, client_id), [])
+                rows = by_key.get((p.token_hash, client_id), [])
                 assert len(rows) == 1, f"acknowledged before the crash, stored {len(rows)}×: {p.label} {client_id}"
                 assert rows[0][0] == note["id"] and rows[0][3] == note["text"]
             for client_id, ids in p.ack_ids.items():
                 assert len(ids) == 1, f"one note acknowledged under several ids: {client_id} {ids}"
         # 2. Nothing written is missing, nothing extra: outboxes re-sent after the reconnect.
-        written = {(p.participant_id, cid): text for p in phones for cid, text in p.written.items()}
+        written = {(p.token_hash, cid): text for p in phones for cid, text in p.written.items()}
         assert {k: rows[0][3] for k, rows in by_key.items()} == written
         assert all(len(rows) == 1 for rows in by_key.values())
         assert len(stored) == PHONES * WARMUP_NOTES + streamed
@@ -245,7 +247,7 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         # 5. Votes: every voter's own votes are the database's; three at most, never one note twice.
         votes = db.votes(session_id)
         for p in voters:
-            mine = votes.get(p.participant_id, [])
+            mine = votes.get(p.token_hash, [])
             assert sorted(p.my_votes) == sorted(mine), (p.label, p.my_votes, mine)
             assert len(mine) <= 3 and len(set(mine)) == len(mine)
         votes_after = sum(p.vote_acks for p in voters) - votes_at_kill

@@ -69,12 +69,13 @@ class Evening:
         wait_until(lambda: all(p.group is not None for p in self.phones), 15, what="every phone's flipchart")
 
     def stored(self) -> list[tuple]:
-        """(id, participant, client id, text, group number) of the workshop's visible notes."""
+        """(id, author's token hash, client id, text, group number) of the workshop's visible notes."""
         conn = sqlite3.connect(self.srv.instance / "paja.sqlite3", timeout=10)
         try:
             return conn.execute(
-                'SELECT n.id, n.participant_id, n.client_id, n.text, g.number FROM note n '
-                'JOIN "group" g ON g.id = n.group_id WHERE n.session_id = ? AND NOT n.hidden '
+                'SELECT n.id, p.token_hash, n.client_id, n.text, g.number FROM note n '
+                'JOIN "group" g ON g.id = n.group_id JOIN participant p ON p.id = n.participant_id '
+                'WHERE n.session_id = ? AND NOT n.hidden '
                 'AND n.merged_into_id IS NULL ORDER BY n.id', (self.session_id,)).fetchall()
         finally:
             conn.close()
@@ -94,7 +95,7 @@ class Evening:
         stored = self.stored()
         keys = [(p, c) for _i, p, c, _t, _g in stored]
         assert len(keys) == len(set(keys)), "a note was stored twice"
-        written = {(p.participant_id, cid): text for p in self.phones for cid, text in p.written.items()}
+        written = {(p.token_hash, cid): text for p in self.phones for cid, text in p.written.items()}
         assert {(p, c): t for _i, p, c, t, _g in stored} == written
         for p in phones:
             assert not p.refused, (p.label, p.refused)
