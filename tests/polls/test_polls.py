@@ -761,3 +761,16 @@ def test_screen_and_facilitator_are_told_only_participants_answer(app, client, r
             "ok": False, "error": translated(app, "Only participants can answer polls.")}
     phone_ack = phone(app, s, _tokens[0]).emit("poll_answer", ["not", "a", "dict"], callback=True)
     assert phone_ack == {"ok": False, "error": translated(app, "That poll does not exist in this workshop.")}
+
+
+@pytest.mark.parametrize("kind", ["choice", "words"])
+def test_phone_page_with_an_open_poll_shows_no_python_literal(app, room, kind):
+    """The poll's error region is empty until there is an error (it used to read "None")."""
+    s, tokens, _ids = room
+    make_poll(app, s, kind=kind, options=("Nuoret", "Työ") if kind == "choice" else ())
+    phone = app.test_client()
+    phone.set_cookie(f"paja_p{s.id}", tokens[0])
+    html = phone.get(f"/{s.join_code}").get_data(as_text=True)
+    region = re.search(r'<p class="field-errors" id="poll-error"[^>]*>(.*?)</p>', html, re.S)
+    assert region is not None and region.group(1).strip() == ""
+    assert not re.search(r">\s*(None|True|False|\[\])\s*<", html)
