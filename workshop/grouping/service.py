@@ -157,10 +157,15 @@ def rounds_of(db: DB, session: Session) -> list[Round]:
     return list(db.scalars(select(Round).where(Round.session_id == session.id).order_by(Round.number)))
 
 
+def _newest_published(session_id: int, *columns):
+    """SELECT of the newest published round of a session (the whole row, or `columns`)."""
+    return (select(*(columns or (Round,))).where(Round.session_id == session_id, Round.published_at.is_not(None))
+            .order_by(Round.number.desc()).limit(1))
+
+
 def current_round(db: DB, session: Session) -> Round | None:
     """The newest published round: the groups people sit in now."""
-    return db.scalar(select(Round).where(Round.session_id == session.id, Round.published_at.is_not(None))
-                     .order_by(Round.number.desc()).limit(1))
+    return db.scalar(_newest_published(session.id))
 
 
 def member_ids(round_: Round) -> list[list[int]]:
@@ -356,7 +361,8 @@ def publish_planned(db: DB, session: Session) -> Round:
     plan = session.round_plan
     if plan is None or plan.published >= plan.total:
         raise RoundError("no_plan")
-    present = {p.id for p in present_participants(db, session)}
+    here = present_participants(db, session)
+    present = {p.id for p in here}
     if not present:
         raise RoundError("no_participants")
     if not plan.rounds or {i for group in plan.rounds[0] for i in group} != present:
@@ -370,7 +376,7 @@ def publish_planned(db: DB, session: Session) -> Round:
     _fill(db, round_, groups)
     plan.published += 1
     plan.rounds, plan.repeats = plan.rounds[1:], plan.repeats[1:]
-    people = [person_of(p) for p in present_participants(db, session)]
+    people = [person_of(p) for p in here]
     plan.bound = mixing.repeat_bound(people, rounds=len(plan.rounds), earlier_rounds=earlier_groups(db, session),
                                      **_size_kwargs(plan.group_size, plan.group_count)) if plan.rounds else 0
     bump(session)
@@ -426,8 +432,7 @@ def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
     remembered = memo(db)
     key = ("group_now", session_id, participant_id)
     if key not in remembered:
-        newest = (select(Round.id).where(Round.session_id == session_id, Round.published_at.is_not(None))
-                  .order_by(Round.number.desc()).limit(1).scalar_subquery())
+        newest = _newest_published(session_id, Round.id).scalar_subquery()
         remembered[key] = db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
             GroupMember.round_id == newest, GroupMember.participant_id == participant_id)
             .options(joinedload(Group.round)))

@@ -7,6 +7,7 @@ of one facilitator's sockets.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -69,28 +70,29 @@ def within_limit(kind: str, key) -> bool:
         return True
 
 
+def _disconnect_where(matches: Callable[[Conn], bool]) -> None:
+    """Cut this process's sockets whose owner `matches` (other workers cut their own)."""
+    for sid, conn in connections():
+        if matches(conn):
+            socketio.server.disconnect(sid, namespace="/")
+
+
 def close_facilitator_sockets(facilitator_id: int) -> None:
     """At logout the facilitator's open pages lose their live connection at once."""
     socketio.emit("logged_out", {}, to=f"fac{facilitator_id}")
-    for sid, conn in connections():
-        if conn.facilitator_id == facilitator_id:
-            socketio.server.disconnect(sid, namespace="/")
+    _disconnect_where(lambda conn: conn.facilitator_id == facilitator_id)
 
 
 def disconnect_participant(participant_id: int) -> None:
     """A removed participant's open phones lose their connection at once (this process's sockets)."""
     socketio.emit("removed", {}, to=f"p{participant_id}")
-    for sid, conn in connections():
-        if conn.participant_id == participant_id:
-            socketio.server.disconnect(sid, namespace="/")
+    _disconnect_where(lambda conn: conn.participant_id == participant_id)
 
 
 def close_screen_sockets(session_id: int) -> None:
     """A rotated projector link or a closed workshop: the projector's sockets lose their connection (this
     process's at once; the room is closed on every worker, so the others hear nothing more)."""
-    for sid, conn in connections():
-        if conn.role == "screen" and conn.session_id == session_id:
-            socketio.server.disconnect(sid, namespace="/")
+    _disconnect_where(lambda conn: conn.role == "screen" and conn.session_id == session_id)
     socketio.close_room(f"s{session_id}:screen")
 
 

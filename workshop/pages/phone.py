@@ -30,6 +30,7 @@ from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("phone", __name__)
 
+
 def too_many_codes():
     """A typed code refused before it is looked up: the same answer for a right and a wrong one."""
     attempts.refused("join codes")
