@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import operator
 
-import pytest
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 
@@ -15,23 +14,9 @@ from workshop.grouping import service as rounds
 from workshop.grouping.models import RoundPlan
 from workshop.models import Participant, Round, Session
 
-from tests.grouping.test_rounds import MUNIS, groups_in_db, municipalities_of, phone, received
-from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session
-
-BACKGROUNDS = ("ngo", "officer", "elected", "parish")
-
-
-@pytest.fixture
-def room(app, client):
-    """16 people: 4 municipalities × 4 backgrounds, one of each pair; the facilitator logged in."""
-    fac = gen_facilitator(app)
-    s = gen_session(app, fac.id, municipalities=MUNIS)
-    tokens = {}
-    for i, muni in enumerate(MUNIS * 4):
-        p, token = gen_participant(app, s, municipality=muni, background=BACKGROUNDS[i // 4], first_name=f"Henkilö{i}")
-        tokens[p.id] = token
-    AuthActions(client).login()
-    return s, tokens
+from tests.grouping.conftest import MUNIS
+from tests.grouping.test_rounds import groups_in_db, municipalities_of, phone, received
+from tests.helpers import csrf_token, gen_participant
 
 
 def post(client, s, path, **data):

@@ -1,7 +1,6 @@
 """Grouping rounds: a facilitator mixes the room, adjusts, publishes; phones and projector follow."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from workshop.db import get_db
@@ -10,23 +9,8 @@ from workshop.grouping import service as rounds
 from workshop.grouping.service import colour_of
 from workshop.models import GroupMember, Participant, Round
 
+from tests.grouping.conftest import MUNIS
 from tests.helpers import AuthActions, csrf_token, gen_facilitator, gen_participant, gen_session, post_form
-
-MUNIS = ("320", "583", "732", "742")
-
-
-@pytest.fixture
-def room(app, client):
-    """A workshop with 16 people: 4 municipalities × 4 backgrounds; the facilitator logged in."""
-    fac = gen_facilitator(app)
-    s = gen_session(app, fac.id, municipalities=MUNIS)
-    tokens = {}
-    for i, muni in enumerate(MUNIS * 4):
-        p, token = gen_participant(app, s, municipality=muni, background=("ngo", "officer", "elected", "parish")[i // 4],
-                                   first_name=f"Henkilö{i}")
-        tokens[p.id] = token
-    AuthActions(client).login()
-    return s, tokens
 
 
 def create_round(client, s, strategy="mixed", mode="size", size="4", **extra):

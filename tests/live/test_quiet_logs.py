@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 
 import pytest
 import requests
@@ -37,10 +36,10 @@ def random_packets(seed: int, n: int) -> list[str | bytes]:
 @pytest.fixture(scope="module", params=["eventlet", "gevent"])
 def server(request, server_factory):
     srv = server_factory(request.param)
-    info = srv.flask("demo")
+    demo = srv.create_demo()
     srv.start()
-    srv.screen = re.search(r"Projector:\s+/screen/(\S+)", info).group(1)
-    srv.code = re.search(r"Join code:\s+(\d{6})", info).group(1)
+    srv.screen = demo["screen"].rsplit("/", 1)[1]
+    srv.code = demo["code"]
     return srv
 
 

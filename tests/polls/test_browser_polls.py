@@ -21,13 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 @pytest.fixture(scope="module")
 def server(server_factory, chromium_path):
     srv = server_factory()
-    info = srv.flask("demo")
-    srv.demo = {
-        "code": re.search(r"Join code:\s+(\d{6})", info).group(1),
-        "email": re.search(r"Login:\s+(\S+) /", info).group(1),
-        "password": re.search(r"Login:\s+\S+ / (\S+)", info).group(1),
-        "screen": re.search(r"Projector:\s+(/screen/\S+)", info).group(1),
-    }
+    srv.demo = srv.create_demo()
     return srv.start()
 
 
