@@ -137,6 +137,7 @@ def check_phones(phones, nojs, name, expected, what, b: Browsing) -> None:
     nojs.reload()
     assert shown(nojs) == expected, f"{what} (no JS): {shown(nojs)} shown, expected {expected}"
     b.check_a11y(phones[0], f"phone-{what}")
+    b.screenshot(phones[0], f"phone-{what}", full_page=True)
 
 
 def test_the_phone_shows_only_the_current_phase(browsing, server):
