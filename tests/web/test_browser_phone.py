@@ -223,6 +223,9 @@ def test_the_phone_shows_only_the_current_phase(browsing, server):
     aino.locator('#plan form[data-event="plan_save"] button.primary').click()
     expect(aino.locator("#plan-items .plan-what")).to_have_text(["Järjestöjen yhteinen tapahtumakalenteri kunnan sivuille"])
     phase(fac, phones, nojs, "feedback", {"feedback"}, "feedback", b)
+    phones[1].locator('#feedback-form input[name="overall"][value="4"]').check()
+    phones[1].locator("#feedback-form button[type=submit]").click()
+    expect(phones[1].locator("#feedback-thanks")).to_be_visible()
 
     # Closing: a thank-you and the results link, with JS (live) and without.
     fac_post(fac, "results/share")
@@ -243,6 +246,7 @@ def test_the_phone_shows_only_the_current_phase(browsing, server):
     expect(results.locator(".results-round").first.locator(".top-list li").first).to_contain_text("Yhteinen kalenteri")
     expect(results.locator(".results-poll")).to_contain_text("luonto")
     expect(results.locator(".results-plan td").first).to_contain_text("Järjestöjen yhteinen")
+    expect(results.locator('#feedback-h ~ .card [data-feedback="count"]')).to_have_text("1")
     assert results.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "results scroll sideways"
     b.check_a11y(results, "results-320")
     b.screenshot(results, "results-320", full_page=True)
