@@ -139,3 +139,16 @@ class Browsing:
         finally:
             self.close()
         return False
+
+
+def fill_join_form(phone, municipality: str, background: str, first_name: str = "") -> None:
+    """Pick the two choices of the join form, opening "somewhere else" and the optional details when needed."""
+    choice = phone.locator(f'input[name="municipality"][value="{municipality}"]')
+    if not choice.is_visible():
+        phone.locator(".tile-more summary").click()
+    choice.check()
+    phone.check(f'input[name="background"][value="{background}"]')
+    if first_name:
+        if not phone.locator("#first_name").is_visible():
+            phone.locator("#more-about-me summary").click()
+        phone.fill("#first_name", first_name)

@@ -92,8 +92,11 @@
     el.textContent = left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left));
   }
 
+  var hasQuestion = board.dataset.question === "true";
+
   function updateEmpty() {
-    document.getElementById("no-notes").hidden = list.children.length > 0;
+    // "Write the first one!" only once the group has its question, and only while it can write.
+    document.getElementById("no-notes").hidden = list.children.length > 0 || !hasQuestion || !state.writing;
   }
 
   function renderTop(top) {
@@ -123,6 +126,7 @@
     board.dataset.voting = data.voting;
     updateWriting();
     document.getElementById("board-question").textContent = data.question || t("noquestion");
+    hasQuestion = Boolean(data.question);
     // Keep focus on the same control of the same note across the re-render.
     var active = document.activeElement;
     var activeLi = active && active.closest ? active.closest("#notes li") : null;
@@ -343,7 +347,7 @@
     });
   }
 
-  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); });
+  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); updateEmpty(); });
 
   Paja.on("presentation", function (data) {
     var section = document.getElementById("phone-presentation");

@@ -1,17 +1,32 @@
-/* Participant phone: follows the facilitator's phases and shows the participant's group. */
+/* Participant phone: follows the facilitator's phases and shows the participant's group.
+   Which sections a phase shows is in the CSS (keyed on #live-root's data-phase), the same for the
+   server-rendered page and for a live phase change, so no block of an earlier phase stays behind. */
 (function () {
   "use strict";
   var root = document.getElementById("live-root");
   if (!root || !window.Paja) { return; }
   var sessionId = parseInt(root.dataset.session, 10);
-  var shownPhase = null;
+  var shownPhase = root.dataset.phase;
+  var shownText = null;
+
+  function phaseKey(phase) {
+    return phase === "grouping" && root.dataset.group ? "grouping-ready" : phase;
+  }
+
+  function showText() {
+    var key = phaseKey(shownPhase);
+    if (key === shownText) { return; }
+    shownText = key;
+    document.getElementById("phase-text").textContent = Paja.text("phase-texts", key);
+  }
 
   function showPhase(data) {
-    if (data.phase === shownPhase) { return; }
+    if (data.open === false) { window.location.reload(); return; }  // closed: the thank-you page
+    if (data.phase === shownPhase && shownText !== null) { return; }
     shownPhase = data.phase;
     document.getElementById("phase-title").textContent = Paja.text("phase-names", data.phase);
-    document.getElementById("phase-text").textContent = Paja.text("phase-texts", data.phase);
     root.dataset.phase = data.phase;
+    showText();
   }
 
   function colourName(key) {
@@ -23,6 +38,7 @@
     var card = document.getElementById("my-group");
     var badge = document.getElementById("my-group-badge");
     badge.className = "group-big colour-" + g.colour;
+    document.getElementById("my-group-number").textContent = String(g.number);
     document.getElementById("my-group-text").textContent = Paja.text("group-texts", "group").replace("{n}", String(g.number));
     document.getElementById("my-group-colour").textContent = colourName(g.colour);
     var table = document.getElementById("my-group-table");
@@ -30,8 +46,10 @@
     table.hidden = !g.table;
     card.hidden = false;
     root.dataset.group = String(g.number);
+    showText();
   }
 
+  shownText = phaseKey(shownPhase);
   var socket = Paja.connect({ role: "participant", session: sessionId }, {
     phase: showPhase,
     group: showGroup,

@@ -73,7 +73,7 @@
       actions.replaceChildren.apply(actions, data.items.map(actionItem));
     } else {
       var hint = document.createElement("li");
-      hint.className = "hint";
+      hint.className = "hint empty-state";
       hint.textContent = document.getElementById("plan-empty-text").textContent;
       actions.replaceChildren(hint);
     }

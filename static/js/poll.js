@@ -217,16 +217,47 @@
       payload.text = document.getElementById("poll-text").value;
     }
     var submit = document.getElementById("poll-submit");
-    submit.disabled = true;
-    var pollId = shown.id;
-    socket.timeout(10000).emit("poll_answer", payload, function (err, res) {
-      if (!shown || shown.id !== pollId) { return; }  // another poll opened meanwhile
-      submit.disabled = false;
-      if (err || !res) { setError(phoneText("offline")); return; }
-      if (!res.ok) { setError(res.error); return; }
-      setError("");
-      if (shown.kind === "words") { document.getElementById("poll-text").value = ""; }
-      showMine(res.mine, true);
+    var input = document.getElementById("poll-text");
+    var words = shown.kind === "words";
+    if (words) {
+      // The sent words leave the field at once, so the next answer can be typed (and sent) before this
+      // one is acknowledged; only a refused answer comes back, and only into an empty field.
+      input.value = "";
+    } else {
+      submit.disabled = true;
+    }
+    send({ poll: shown.id, payload: payload, words: words });
+  }
+
+  // Answers go one at a time, in the order they were given: each acknowledgement shows the phone's
+  // answers after that answer, and a quick second answer waits for the first instead of being lost.
+  var queue = [];
+  var sending = false;
+
+  function send(item) {
+    queue.push(item);
+    if (!sending) { sendNext(); }
+  }
+
+  function sendNext() {
+    var item = queue.shift();
+    var socket = Paja.socket;
+    if (!item || !socket) { sending = false; return; }
+    sending = true;
+    socket.timeout(10000).emit("poll_answer", item.payload, function (err, res) {
+      var current = shown && shown.id === item.poll;  // another poll may have opened meanwhile
+      if (current) {
+        if (!item.words) { document.getElementById("poll-submit").disabled = false; }
+        var field = document.getElementById("poll-text");
+        if (err || !res || !res.ok) {
+          if (item.words && field && !field.value) { field.value = item.payload.text; }
+          setError(err || !res ? phoneText("offline") : res.error);
+        } else {
+          setError("");
+          showMine(res.mine, true);
+        }
+      }
+      sendNext();
     });
   }
 

@@ -184,8 +184,9 @@ def test_groups_write_moderate_vote_and_present_live(browsing, direct):
     for phone in phones:
         expect(phone.locator("#live-root")).to_have_attribute("data-group", re.compile(r"^[12]$"))
         groups.setdefault(int(phone.locator("#live-root").get_attribute("data-group")), []).append(phone)
-        # The flipchart comes with the group, live; no writing before the group work starts.
-        expect(phone.locator("#board")).to_be_visible()
+        # The group comes live; its flipchart only with the group work (the phone shows the current phase).
+        expect(phone.locator("#my-group")).to_be_visible()
+        expect(phone.locator("#board")).to_be_hidden()
         expect(phone.locator("#add-note-form")).to_be_hidden()
         mark_page(phone)
     assert sorted(len(g) for g in groups.values()) == [2, 2], groups
@@ -209,6 +210,7 @@ def test_groups_write_moderate_vote_and_present_live(browsing, direct):
 
     set_phase(fac, demo, "groupwork")
     for phone in phones:
+        expect(phone.locator("#board")).to_be_visible()
         expect(phone.locator("#add-note-form")).to_be_visible()
         assert_not_reloaded(phone)
     expect(screen.locator("#screen-boards")).to_be_visible()

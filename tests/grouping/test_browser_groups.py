@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import LAPTOP, PHONE, PROJECTOR, Browsing
+from tests.browser import LAPTOP, PHONE, PROJECTOR, Browsing, fill_join_form
 from tests.web.test_browser import SUBMIT, assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -56,9 +56,7 @@ def join(b: Browsing, server, person: tuple[str, str, str]):
     name, municipality, background = person
     phone = b.new_page(f"phone-{name}", **PHONE)
     phone.goto(f"/{server.demo['code']}")
-    phone.check(f'input[name="municipality"][value="{municipality}"]')
-    phone.check(f'input[name="background"][value="{background}"]')
-    phone.fill("#first_name", name)
+    fill_join_form(phone, municipality, background, name)
     phone.locator(SUBMIT).click()
     expect(phone.locator('#live-root[data-role="participant"]')).to_be_visible()
     return phone

@@ -106,3 +106,43 @@ def test_retention_actions_are_for_the_own_facilitator(app, client):
         assert response.status_code == 404
     with app.app_context():
         assert get_db().get(Session, s.id) is not None
+
+
+def test_results_keep_every_voted_round_polls_and_feedback(app, client):
+    """After the home round the page still lists round 1's top 3s (by round and question), and shows
+    the polls, the plans and the feedback summary; the phones of the closed workshop get a thank-you and
+    the link."""
+    from tests.flipchart.evening import fac_action, set_phase, start_evening, write_notes
+
+    s, tokens, groups = start_evening(app, client)
+    fac_action(client, s, "board/questions", mode="per_group")
+    write_notes(app, s, tokens, groups[1], ["Kirjasto auki iltaisin"])
+    fac_action(client, s, "board/voting", action="open")
+    with app.app_context():
+        db = get_db()
+        session = db.get(Session, s.id)
+        note = db.scalar(select(Note).where(Note.text == "Kirjasto auki iltaisin"))
+        voter = db.get(Participant, groups[1][0])
+        flipchart.cast_vote(db, session, voter, note.id, True)
+    fac_action(client, s, "board/voting", action="close")
+    fac_post(client, s, "rounds", strategy="home", size_mode="size", size="5")
+    fac_action(client, s, "rounds/2/publish")
+    set_phase(client, s, "feedback")
+    answering = app.test_client()
+    answering.set_cookie(f"paja_p{s.id}", tokens[groups[1][0]])
+    page = answering.get(f"/{s.join_code}").get_data(as_text=True)
+    answering.post(f"/{s.join_code}/feedback", data={"overall": "4", "come_again": "yes",
+                                                     "csrf_token": csrf_token(page)})
+    fac_post(client, s, "results/share")
+    html = app.test_client().get(results_link(client, s)).get_data(as_text=True)
+    assert 'id="round-1-h"' in html and "Kirjasto auki iltaisin" in html
+    assert 'id="round-2-h"' not in html  # the home round voted nothing: no empty round
+    assert 'id="feedback-h"' in html and 'data-feedback="count">1<' in html
+
+    code = s.join_code
+    fac_post(client, s, "close", confirm="yes")
+    thanks = answering.get(f"/{code}")
+    assert thanks.status_code == 200
+    body = thanks.get_data(as_text=True)
+    assert 'id="closed-h"' in body and 'id="results-link"' in body and 'id="board"' not in body
+    assert app.test_client().get(f"/{code}").status_code == 404  # no cookie of that workshop: not found

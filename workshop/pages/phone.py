@@ -1,6 +1,7 @@
 """Participant pages on the phone: enter a code, join, and the live participant view."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import (
@@ -18,9 +19,11 @@ from workshop.db import get_db
 from workshop.flipchart import events as live_flipchart
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
+from workshop.models import Session
 from workshop.pages.forms import CodeForm, JoinForm
 from workshop.plans import service as plans
 from workshop.registration import routes as registration_views
+from workshop.results import service as results
 from workshop.sessions import guards
 from workshop.sessions import service as sessions
 from workshop.sessions.forms import municipality_choices
@@ -72,6 +75,9 @@ def join(code: str):
         else:
             attempts.record_miss(attempts.JOIN_CODE)
     if session is None:
+        closed = _closed_here()
+        if closed is not None:  # the evening this phone took part in has ended: thanks, and its results
+            return render_template("phone/closed.html", **closed)
         return render_template("phone/unknown_code.html", code=code), 404
     if participant is not None:
         return render_template("phone/participant.html", **participant_view(db, session, participant))
@@ -91,6 +97,27 @@ def join(code: str):
     status = 400 if (error or form.errors) else 200
     return render_template("phone/join.html", session=session, form=form, error=error,
                            registered=registered), status
+
+
+_PARTICIPANT_COOKIE = re.compile(r"^(?:__Host-)?paja_p([0-9]{1,9})$")
+
+
+def _closed_here() -> dict | None:
+    """The closed workshop this browser took part in (its participant cookie still admits it), newest
+    first; its join code is gone, so the phone's old address finds it by the cookie alone."""
+    db = get_db()
+    ids = sorted((int(m.group(1)) for name in list(request.cookies)[:50]
+                  if (m := _PARTICIPANT_COOKIE.match(name))), reverse=True)
+    for session_id in ids[:5]:
+        session = db.get(Session, session_id)
+        if session is None or session.is_open:
+            continue
+        participant = guards.current_participant(session)
+        if participant is not None:
+            token = results.results_token(session)
+            return {"session": session, "participant": participant,
+                    "results_url": url_for("results.results_page", token=token) if token else None}
+    return None
 
 
 def _join_data(form: JoinForm) -> JoinData:

@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session as DB
 
 from workshop.db import get_db
-from workshop.flipchart.events import boards_payload
+from workshop.feedback import service as feedback
+from workshop.flipchart.events import top_payload
+from workshop.grouping import service as rounds
 from workshop.models import Session
 from workshop.plans import service as plans
 from workshop.polls import service as polls
@@ -19,16 +21,35 @@ bp = Blueprint("results", __name__)
 
 
 def results_view(db: DB, session: Session) -> dict:
-    """Only what is safe to share: top 3s, plans, poll results; no names, no hidden notes."""
-    groups = boards_payload(db, session)["groups"]
+    """Only what is safe to share: every round's top 3s, plans, poll results, the feedback summary;
+    no names, no hidden notes."""
     return {
         "session": session,
-        "groups": [{"number": g["group"], "colour": g["colour"], "question": g["question"],
-                    "top": g.get("top")} for g in groups],
+        "rounds": voted_rounds(db, session),
         "codes": [c for c in sessions.allowed_municipalities(session) if c != "other"],
         "plan_items": plans.items_of(db, session),
         "polls": [polls.results(db, p) for p in polls.polls_of(db, session)],
+        "feedback": feedback.results(db, session),
     }
+
+
+def voted_rounds(db: DB, session: Session) -> list[dict]:
+    """Every published round in which some group voted its top 3, oldest first: a later round (the home
+    groups of the plan-making) never hides the earlier rounds' results. A question every group of the
+    round had is given once, for the round."""
+    out = []
+    for round_ in rounds.rounds_of(db, session):
+        if round_.published_at is None or not any(g.voting == "closed" for g in round_.groups):
+            continue
+        groups = []
+        for g in round_.groups:
+            question = rounds.question_of(db, g)
+            groups.append({"number": g.number, "colour": g.colour, "question": question.text if question else None,
+                           "top": top_payload(db, g) if g.voting == "closed" else None})
+        questions = {g["question"] for g in groups}
+        shared = questions.pop() if len(questions) == 1 else None
+        out.append({"number": round_.number, "strategy": round_.strategy, "question": shared, "groups": groups})
+    return out
 
 
 @bp.route("/results/<token>")

@@ -25,11 +25,13 @@ PHASE_LABELS = {
     "closed": _l("Closed"),
 }
 
-# What a phone shows while the facilitator runs a phase that has no phone task yet.
+# What a phone shows while the facilitator runs a phase that has no phone task yet ("grouping-ready": the
+# grouping phase once this phone knows its group).
 PHASE_PHONE_TEXT = {
     "lobby": _l("Welcome! The workshop starts soon. Keep this page open."),
     "info": _l("Information part: listen to the speakers. Questions and polls appear here."),
     "grouping": _l("Groups are being formed. Your group appears here soon."),
+    "grouping-ready": _l("Your group is ready: find your group's table and sit down together."),
     "groupwork": _l("Group work: discuss your group's question at your table."),
     "voting": _l("Voting: pick your group's three most important points."),
     "presentation": _l("Presentation: each group presents its three most important points."),
