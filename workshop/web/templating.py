@@ -4,9 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
+from flask_babel import force_locale, format_date, format_decimal, format_percent, format_time, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from workshop.core.time import LOCAL_TZ
+from workshop.web.operator import contact_for
 from workshop.web.labels import (
     BACKGROUND_LABELS,
     COLOUR_LABELS,
@@ -44,6 +47,13 @@ def _date_at_time(locale) -> str:
     return relative.get("long") or locale.datetime_formats["medium"]
 
 
+def local_date(value) -> str:
+    """A date with its weekday as the user's language writes it: "torstai 3. joulukuuta 2026"."""
+    if value is None:
+        return ""
+    return format_date(value, "full", rebase=False)
+
+
 def local_decimal(value, digits: int | None = None) -> str:
     """A number with the locale's decimal sign and grouping ("4,2", "1 234"); `digits` fixes the decimals."""
     if value is None:
@@ -57,6 +67,40 @@ def local_percent(value) -> str:
     if value is None:
         return ""
     return format_percent(value / 100)
+
+
+def content_language(session) -> str:
+    """The language of a workshop's own texts as a lang code: "both" (bilingual) is written Finnish first."""
+    value = (session.get("content_language") if isinstance(session, dict) else
+             getattr(session, "content_language", None)) or "fi"
+    return "fi" if value == "both" else value
+
+
+def content_lang(session) -> Markup:
+    """` lang="fi"` on an element holding the workshop's own text, when the page speaks another language
+    (WCAG 3.1.2); nothing when they agree."""
+    code = content_language(session)
+    return Markup("") if code == str(get_locale()) else Markup(' lang="%s"') % code
+
+
+def bilingual(session) -> bool:
+    return (session.get("content_language") if isinstance(session, dict) else
+            getattr(session, "content_language", None)) == "both"
+
+
+def other_language() -> str:
+    return "fi" if str(get_locale()) == "sv" else "sv"
+
+
+def also(session, message: str, **variables) -> Markup:
+    """For a bilingual workshop, the same UI text in the other national language after the first one,
+    marked with its lang (the projector's headings and instructions)."""
+    if not bilingual(session):
+        return Markup("")
+    code = other_language()
+    with force_locale(code):
+        text = _(message, **variables)
+    return Markup('<span class="also-lang" lang="%s">%s</span>') % (code, escape(text))
 
 
 def init_templating(app: Flask) -> None:
@@ -75,9 +119,12 @@ def init_templating(app: Flask) -> None:
             "voting_labels": VOTING_LABELS,
             "plan_status_labels": PLAN_STATUS_LABELS,
             "municipality_name": lambda code: municipality_label(code, lang),
+            "contact_for": lambda session=None: contact_for(session if hasattr(session, "contact_name") else None),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
+    app.jinja_env.globals.update(content_lang=content_lang, content_language=content_language, also=also)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
     app.add_template_filter(local_decimal, "decimal")
     app.add_template_filter(local_percent, "percent")
