@@ -1,4 +1,4 @@
-"""The operator running this server and the human a participant can call: from the settings, or a workshop's own contact."""
+"""The operator running this server, and the human a participant can call (the workshop's or the operator's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

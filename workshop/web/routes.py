@@ -7,8 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
 from workshop.db import get_db
-from workshop.web.guards import safe_next
 from workshop.web import operator
+from workshop.web.guards import safe_next
 from workshop.web.i18n import LANG_COOKIE
 
 bp = Blueprint("main", __name__)

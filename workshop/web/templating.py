@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from workshop.core.time import LOCAL_TZ
-from workshop.web.operator import contact_for
 from workshop.web.labels import (
     BACKGROUND_LABELS,
     COLOUR_LABELS,
@@ -22,6 +21,7 @@ from workshop.web.labels import (
     VOTING_LABELS,
     municipality_label,
 )
+from workshop.web.operator import contact_for
 
 
 def local_datetime(value: datetime | None) -> str:
