@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import re
 
 import pytest
@@ -230,7 +231,8 @@ def test_word_cloud_counts_inflections_together_with_voikko(app, room):
     assert [(w["word"], w["count"], w["size"]) for w in words] == [("järjestö", 3, 5), ("kunta", 1, 1)]
 
 
-def test_word_cloud_falls_back_to_lower_case_without_voikko(app, room, monkeypatch):
+def without_voikko(monkeypatch):
+    """As on a laptop without Debian's Voikko: the binding's library cannot be opened."""
     libvoikko = pytest.importorskip("libvoikko")
 
     def missing(*_args, **_kwargs):
@@ -238,6 +240,27 @@ def test_word_cloud_falls_back_to_lower_case_without_voikko(app, room, monkeypat
     monkeypatch.setattr(libvoikko, "Voikko", missing)
     lemmas.reset()
     assert not lemmas.available()
+
+
+def test_word_cloud_uses_simplemma_without_voikko(app, room, monkeypatch):
+    without_voikko(monkeypatch)
+    assert lemmas.lemma("Järjestöt!") == "järjestö"
+    assert lemmas.phrase_lemma("Kirjastot kylissä") == "kirjasto kylä"
+    assert lemmas.lemma("asdfgh") == "asdfgh"
+    s, _tokens, people = room
+    poll_id = make_poll(app, s, kind="words", question="Kuka tekee?", options=())
+    answer(app, s, people[0], poll_id, text="Järjestöt")
+    answer(app, s, people[1], poll_id, text="järjestöt")
+    answer(app, s, people[2], poll_id, text="järjestöjen")
+    answer(app, s, people[2], poll_id, text="nuorille")
+    words = results(app, poll_id)["words"]
+    assert [(w["word"], w["count"]) for w in words] == [("järjestö", 3), ("nuori", 1)]
+
+
+def test_word_cloud_lower_cases_without_either_lemmatiser(app, room, monkeypatch):
+    without_voikko(monkeypatch)
+    monkeypatch.setitem(sys.modules, "simplemma", None)  # import fails
+    lemmas.reset()
     assert lemmas.lemma("Järjestöt!") == "järjestöt"
     s, _tokens, people = room
     poll_id = make_poll(app, s, kind="words", question="Kuka tekee?", options=())
