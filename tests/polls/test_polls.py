@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-import sys
 import re
+import sys
 
 import pytest
 from sqlalchemy import func, select
