@@ -268,9 +268,9 @@ def exports_text(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang, date, share", [
-    ("fi", "1.12.2026 klo 17.30", "(33 %)"),
-    ("sv", "1 dec. 2026 kl. 17:30", "(33 %)"),
-    ("en", "Dec 1, 2026 at 5:30", "(33%)"),
+    ("fi", "ti 1.12.2026 klo 17.30", "(33 %)"),
+    ("sv", "tis 1 dec. 2026 kl. 17.30", "(33 %)"),
+    ("en", "Tue, Dec 1, 2026 at 5:30", "(33%)"),
 ])
 def test_report_writes_dates_and_numbers_in_the_readers_language(client, evening, lang, date, share):
     client.set_cookie("paja_lang", lang)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import force_locale, format_date, format_decimal, format_percent, format_time, get_locale
+from babel import Locale, dates
+from flask_babel import force_locale, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -24,9 +25,18 @@ from workshop.web.labels import (
 from workshop.web.operator import contact_for
 
 
+# Swedish as written in Finland: "kl. 17.30" and "1.12.2026" where Sweden writes "17:30" and "2026-12-01".
+FORMAT_LOCALES = {"sv": "sv_FI"}
+
+
+def format_locale() -> Locale:
+    lang = str(get_locale())
+    return Locale.parse(FORMAT_LOCALES.get(lang, lang))
+
+
 def local_datetime(value: datetime | None) -> str:
-    """A date and time as the user's language writes it, in Finnish time: "1.12.2026 klo 17.30",
-    "1 dec. 2026 kl. 17:30", "Dec 1, 2026 at 5:30 PM".
+    """A date and time with its weekday as the user's language writes it, in Finnish time:
+    "ti 1.12.2026 klo 17.30", "tis 1 dec. 2026 kl. 17.30", "Tue, Dec 1, 2026 at 5:30 PM".
 
     A naive value is a wall-clock time as entered (a session's start, a closing time) and is shown
     as it is; an aware one is an instant (UTC from the database) and is shown in Finnish time.
@@ -35,10 +45,11 @@ def local_datetime(value: datetime | None) -> str:
         return ""
     if value.tzinfo is not None:
         value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
-    date = format_date(value, "medium", rebase=False)
-    time = format_time(value, "short", rebase=False)
+    locale = format_locale()
+    date = dates.format_skeleton("yMMMEd", value, locale=locale)
+    time = dates.format_time(value, "short", locale=locale)
     # CLDR's "date at time" pattern ("{1} 'klo' {0}"), joined the way Babel joins its own patterns.
-    return _date_at_time(get_locale()).replace("'", "").replace("{0}", time).replace("{1}", date)
+    return _date_at_time(locale).replace("'", "").replace("{0}", time).replace("{1}", date)
 
 
 def _date_at_time(locale) -> str:
@@ -51,7 +62,7 @@ def local_date(value) -> str:
     """A date with its weekday as the user's language writes it: "torstai 3. joulukuuta 2026"."""
     if value is None:
         return ""
-    return format_date(value, "full", rebase=False)
+    return dates.format_date(value, "full", locale=format_locale())
 
 
 def local_decimal(value, digits: int | None = None) -> str:
@@ -60,6 +71,12 @@ def local_decimal(value, digits: int | None = None) -> str:
         return ""
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, pattern)
+
+
+def percent_pattern(placeholder: str) -> str:
+    """The locale's way of writing a percentage with a placeholder for the number ("{p} %", "{p}%"),
+    for texts a script fills in."""
+    return format_percent(0.42).replace("42", placeholder)
 
 
 def local_percent(value) -> str:
@@ -123,7 +140,7 @@ def init_templating(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
-    app.jinja_env.globals.update(content_lang=content_lang, content_language=content_language, also=also)
+    app.jinja_env.globals.update(percent_pattern=percent_pattern, content_lang=content_lang, content_language=content_language, also=also)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(local_decimal, "decimal")
