@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
 from babel import Locale, dates
+from flask import Flask, request
 from flask_babel import force_locale, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -23,7 +23,6 @@ from workshop.web.labels import (
     municipality_label,
 )
 from workshop.web.operator import contact_for
-
 
 # Swedish as written in Finland: "kl. 17.30" and "1.12.2026" where Sweden writes "17:30" and "2026-12-01".
 FORMAT_LOCALES = {"sv": "sv_FI"}
@@ -140,7 +139,8 @@ def init_templating(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
-    app.jinja_env.globals.update(percent_pattern=percent_pattern, content_lang=content_lang, content_language=content_language, also=also)
+    app.jinja_env.globals.update(percent_pattern=percent_pattern, content_lang=content_lang,
+                                 content_language=content_language, also=also)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(local_decimal, "decimal")
