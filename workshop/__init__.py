@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workshop.live import quiet_logs, registry
     from workshop.web import assets, attempts, proxy, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
+    from workshop.web.i18n import init_app as init_i18n
     from workshop.web.i18n import select_locale
 
     settings = config_module.from_env(config)
@@ -97,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
         import_module(name).handlers.bind(app, socketio)
     cli.init_app(app)
     templating.init_templating(app)
+    init_i18n(app)
     assets.init_app(app)
     security.init_app(app)
     attempts.init_app(app)

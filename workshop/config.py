@@ -30,6 +30,10 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _env(name: str, default: str) -> str:
+    return (os.environ.get(name) or "").strip() or default
+
+
 def from_env(overrides: dict | None = None) -> dict:
     """Build the app's configuration; `overrides` (tests) win over the environment."""
     overrides = dict(overrides or {})
@@ -97,6 +101,19 @@ def from_env(overrides: dict | None = None) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "application/json", "image/svg+xml", "text/plain"],
+        # The operator (the organisation running this server): the accessibility statement, the privacy
+        # notice and the contact shown to participants when a workshop names none (web/operator.py).
+        "OPERATOR_NAME": _env("PAJA_OPERATOR_NAME", "Paja"),
+        "OPERATOR_CONTACT_NAME": _env("PAJA_CONTACT_NAME", ""),
+        "OPERATOR_CONTACT_PHONE": _env("PAJA_CONTACT_PHONE", ""),
+        "OPERATOR_CONTACT_EMAIL": _env("PAJA_CONTACT_EMAIL", ""),
+        "A11Y_ASSESSED_ON": _env("PAJA_A11Y_ASSESSED", "2026-12-03"),
+        "A11Y_METHOD": _env("PAJA_A11Y_METHOD", "self"),  # "self" (self-assessment) or "audit"
+        "A11Y_AUDITOR": _env("PAJA_A11Y_AUDITOR", ""),
+        "A11Y_GAPS": _env("PAJA_A11Y_GAPS", ""),  # the operator's own known gaps, one per line
+        "A11Y_FEEDBACK": _env("PAJA_A11Y_FEEDBACK", ""),  # email or web address; else the contact email
+        "PRIVACY_CONTACT": _env("PAJA_PRIVACY_CONTACT", ""),  # the controller's contact; else the contact email
+        "RETENTION_MONTHS": int(_env("PAJA_RETENTION_MONTHS", "24")),
         "TESTING": False,
     }
     config.update(overrides)

@@ -65,6 +65,12 @@ class Session(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # the room takes no new participants
     max_participants: Mapped[int | None] = mapped_column(Integer)  # None: the server-wide limit
+    # The human participants can call (None: the operator's contact) and the language the workshop's own
+    # content is written in: "fi", "sv" or "both" (marked with lang= where the UI language differs).
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    content_language: Mapped[str] = mapped_column(String(4), default="fi", server_default="fi")
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="sessions")
     municipalities: Mapped[list[SessionMunicipality]] = relationship(
@@ -73,6 +79,9 @@ class Session(Base):
     agenda: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan")
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True)
+
+
+CONTENT_LANGUAGES = ("fi", "sv", "both")
 
 
 class SessionMunicipality(Base):

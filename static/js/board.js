@@ -89,7 +89,7 @@
     var left = state.perPerson - state.myVotes.length;
     var el = document.getElementById("votes-left");
     el.hidden = state.voting !== "open";
-    el.textContent = left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left));
+    Paja.say(el, left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left)));
   }
 
   var hasQuestion = board.dataset.question === "true";
@@ -222,7 +222,13 @@
       return li;
     }));
     outboxList.hidden = memoryOutbox.length === 0;
+    // "1 muistiinpano odottaa yhteyttä": said once per change of the count, only while offline (a note
+    // sent at once is not "waiting"); said again when the connection drops with notes still here.
+    var n = memoryOutbox.length;
+    var offline = !(socket() && socket().connected);
+    Paja.say("outbox-status", n === 0 || !offline ? "" : (n === 1 ? t("waiting1") : t("waitingN", n)));
   }
+  Paja.on("disconnect", renderOutbox);
 
   function newClientId() {
     var bytes = new Uint8Array(16);

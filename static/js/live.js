@@ -7,10 +7,21 @@
     return el ? el.textContent : "";
   }
 
+  // A live region speaks every time its text is written, even with the same words: write it only when
+  // the text changes, so one event is announced once (not on every repeat, reconnect or echo).
+  function say(el, message) {
+    if (typeof el === "string") { el = document.getElementById(el); }
+    if (!el) { return false; }
+    message = message || "";
+    if (el.textContent === message) { return false; }
+    el.textContent = message;
+    return true;
+  }
+
   function setConnection(state) {
     var el = document.getElementById("connection");
     if (!el) { return; }
-    el.textContent = state === "online" ? "" : text("ui-texts", state);
+    say(el, state === "online" ? "" : text("ui-texts", state));
     el.dataset.state = state;
   }
 
@@ -43,5 +54,5 @@
     return socket;
   }
 
-  window.Paja = { connect: connect, on: on, socket: null, text: text, updateCounts: updateCounts };
+  window.Paja = { connect: connect, on: on, socket: null, text: text, updateCounts: updateCounts, say: say };
 })();

@@ -38,13 +38,14 @@
     var card = document.getElementById("my-group");
     var badge = document.getElementById("my-group-badge");
     badge.className = "group-big colour-" + g.colour;
-    document.getElementById("my-group-number").textContent = String(g.number);
-    document.getElementById("my-group-text").textContent = Paja.text("group-texts", "group").replace("{n}", String(g.number));
-    document.getElementById("my-group-colour").textContent = colourName(g.colour);
+    // The same group again (a reconnect, a resync) changes nothing, so the region stays silent.
+    Paja.say("my-group-number", String(g.number));
+    Paja.say("my-group-text", Paja.text("group-texts", "group").replace("{n}", String(g.number)));
+    Paja.say("my-group-colour", colourName(g.colour));
     var table = document.getElementById("my-group-table");
-    document.getElementById("my-group-table-text").textContent = g.table || "";
-    table.hidden = !g.table;
-    card.hidden = false;
+    Paja.say("my-group-table-text", g.table || "");
+    if (table.hidden !== !g.table) { table.hidden = !g.table; }
+    if (card.hidden) { card.hidden = false; }
     root.dataset.group = String(g.number);
     showText();
   }

@@ -110,7 +110,7 @@
   function setError(message) {
     var error = document.getElementById("poll-error");
     error.textContent = message || "";
-    if (message) { document.getElementById("poll-saved").textContent = ""; }
+    if (message) { Paja.say("poll-saved", ""); }
     var input = document.getElementById("poll-text");
     if (input) {
       if (message) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
@@ -167,7 +167,7 @@
     var submit = document.getElementById("poll-submit");
     if (shown.kind === "choice") {
       form.querySelectorAll("input[name='choice']").forEach(function (r) { r.checked = String(mine.choice) === r.value; });
-      saved.textContent = mine.choice === null || mine.choice === undefined ? "" : phoneText("saved");
+      Paja.say(saved, mine.choice === null || mine.choice === undefined ? "" : phoneText("saved"));
       return;
     }
     var list = document.getElementById("poll-mine");
@@ -177,7 +177,7 @@
     var input = document.getElementById("poll-text");
     if (input) { input.disabled = full; }
     submit.disabled = full;
-    saved.textContent = full ? phoneText("full") : (justSaved ? phoneText("added") : "");
+    Paja.say(saved, full ? phoneText("full") : (justSaved ? phoneText("added") : ""));
   }
 
   function showPhonePoll(data) {
@@ -197,7 +197,7 @@
       document.getElementById("poll-id").value = String(poll.id);
       buildFields(poll);
       setError("");
-      document.getElementById("poll-saved").textContent = "";
+      Paja.say("poll-saved", "");
       document.getElementById("poll-submit").disabled = false;
     }
     card.hidden = false;

@@ -213,7 +213,7 @@ def test_csv_zip_opens_in_finnish_excel(client, evening):
     assert by_text["Yhteinen tapahtumakalenteri"]["Piilotettu"] == "ei"
     assert by_text["yhteinen kalenteri"]["Yhdistetty muistiinpanoon"] == by_text["Yhteinen tapahtumakalenteri"][
         "Muistiinpanon numero"]
-    assert by_text["Kylätalot käyttöön myös iltaisin"]["Fasilitaattori muokannut"] == "kyllä"
+    assert by_text["Kylätalot käyttöön myös iltaisin"]["Ohjaaja muokannut"] == "kyllä"
     assert by_text[XSS]["Ääniä"] == "2"  # plain text in a CSV: no markup is interpreted
     assert "'" + FORMULA in by_text
     assert not any(cell.startswith(("=", "+", "-", "@")) for rows in files.values() for row in rows for cell in row)
@@ -268,9 +268,9 @@ def exports_text(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang, date, share", [
-    ("fi", "1.12.2026 klo 17.30", "(33 %)"),
-    ("sv", "1 dec. 2026 kl. 17:30", "(33 %)"),
-    ("en", "Dec 1, 2026 at 5:30", "(33%)"),
+    ("fi", "ti 1.12.2026 klo 17.30", "(33 %)"),
+    ("sv", "tis 1 dec. 2026 kl. 17.30", "(33 %)"),
+    ("en", "Tue, Dec 1, 2026 at 5:30", "(33%)"),
 ])
 def test_report_writes_dates_and_numbers_in_the_readers_language(client, evening, lang, date, share):
     client.set_cookie("paja_lang", lang)

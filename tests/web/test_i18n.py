@@ -144,7 +144,7 @@ def test_language_switch_sets_cookie_and_translates(client, catalogs, lang):
 def test_front_page_in_swedish(client):
     switch_language(client, "sv")
     html = client.get("/").get_data(as_text=True)
-    assert "Delta i en verkstad" in html
+    assert "Delta i en workshop" in html
     assert "Liity työpajaan" not in html
 
 

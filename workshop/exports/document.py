@@ -146,7 +146,7 @@ def load_session(db: DB, session_id: int) -> dict:
             "municipalities": [m.code for m in s.municipalities], "series": series,
             "phase": s.phase, "open": s.is_open, "created_at": utc_text(s.created_at),
             "closed_at": utc_text(s.closed_at), "allow_vote_stacking": flipchart.vote_stacking_allowed(s),
-            "presenting_group": flipchart.presenting_group(s),
+            "presenting_group": flipchart.presenting_group(s), "content_language": s.content_language or "fi",
             "agenda": [{"title": a.title, "minutes": a.minutes} for a in s.agenda],
             "themes": [{"title": t.title, "questions": [q.text for q in t.questions]} for t in s.themes],
         },

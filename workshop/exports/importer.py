@@ -89,7 +89,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
     s = doc.session
     session = Session(
         facilitator_id=facilitator.id, title=s.title, starts_at=s.starts_at,
-        host_municipality=s.host_municipality, phase=s.phase,
+        host_municipality=s.host_municipality, phase=s.phase, content_language=s.content_language,
         is_open=s.open, join_code=new_join_code(db) if s.open else None,
         screen_token=secrets.token_urlsafe(24), seq=0, created_at=s.created_at,
         closed_at=s.closed_at, flipchart_settings=FlipchartSettings(

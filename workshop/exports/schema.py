@@ -19,6 +19,7 @@ from workshop.exports.document import SCHEMA, VERSION
 from workshop.feedback.service import COME_AGAIN
 from workshop.models import (
     BACKGROUNDS,
+    CONTENT_LANGUAGES,
     DIETS,
     GROUP_COLOURS,
     PHASES,
@@ -115,6 +116,7 @@ class SessionData(Part):
     closed_at: Time | None
     allow_vote_stacking: bool
     presenting_group: int | None
+    content_language: _one_of(CONTENT_LANGUAGES, "content language") = "fi"  # absent in files before 0015
     agenda: list[Agenda]
     themes: list[ThemeData]
 

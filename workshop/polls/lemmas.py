@@ -1,8 +1,10 @@
-"""Base forms of words for the word cloud: Finnish lemmas with Voikko, lower-casing without it.
+"""Base forms of words for the word cloud: Finnish lemmas with Voikko, else with simplemma.
 
 "järjestöt", "järjestöjen" and "järjestö" are one word in a word cloud. Voikko (Debian's
-libvoikko1 + voikko-fi, Python binding from the `voikko` extra) knows Finnish inflection; where it
-is missing, words are only lower-cased, so the cloud still works, just with more variants.
+libvoikko1 + voikko-fi, Python binding from the `voikko` extra) knows Finnish inflection best and is
+used where it is installed. Without it (a laptop with only `make run`) simplemma, a pure-Python
+dictionary lemmatiser from PyPI that works offline, finds the base forms of the common words; a word
+neither knows is only lower-cased, so the cloud still works, just with more variants.
 """
 from __future__ import annotations
 
@@ -34,6 +36,15 @@ def _open_voikko():
         return libvoikko.Voikko("fi")
     except (OSError, libvoikko.VoikkoException):  # no libvoikko.so.1, or no Finnish dictionary (voikko-fi)
         return None
+
+
+def _simplemma(word: str) -> str:
+    """simplemma's Finnish base form, lower-cased (the word itself when it does not know it)."""
+    try:
+        import simplemma
+    except ImportError:  # an install older than the dependency: lower-casing only
+        return word.lower()
+    return simplemma.lemmatize(word.lower(), lang="fi").lower()
 
 
 def available() -> bool:
@@ -68,7 +79,9 @@ def lemma(word: str) -> str:
         voikko = _voikko()
         analyses = voikko.analyze(word) if voikko is not None else []
     baseforms = [a["BASEFORM"] for a in analyses if a.get("BASEFORM")]
-    return _pick(word, baseforms) if baseforms else word.lower()
+    if baseforms:
+        return _pick(word, baseforms)
+    return word.lower() if voikko is not None else _simplemma(word)
 
 
 def phrase_lemma(text: str) -> str:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from workshop.core import municipalities
 from workshop.sessions.service import ThemeSpec, allowed_municipalities
@@ -84,6 +84,16 @@ class SessionForm(FlaskForm):
         Optional(), NumberRange(min=1, max=5000, message=_l("Give a number between 1 and 5000."))])
     themes = TextAreaField(_l("Themes and questions"), validators=[Length(max=20000), NO_CONTROL_CHARS])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), NO_CONTROL_CHARS])
+    content_language = SelectField(_l("Language of the workshop's texts"), choices=[
+        SelectChoice("fi", _l("Finnish")), SelectChoice("sv", _l("Swedish")),
+        SelectChoice("both", _l("Finnish and Swedish (bilingual)"))], default="fi")  # an old form without it: Finnish
+    contact_name = StringField(_l("Contact person's name"), validators=[Length(max=120), NO_CONTROL_CHARS],
+                               filters=[strip])
+    contact_phone = StringField(_l("Contact person's phone"), validators=[
+        Optional(), Length(max=40), Regexp(r"^\+?[0-9][0-9 ()-]{4,38}$", message=_l(
+            "Write the phone number with digits, e.g. +358 40 123 4567."))], filters=[strip])
+    contact_email = StringField(_l("Contact person's email"), validators=[
+        Optional(), Length(max=254), Email(_l("Check the email address."))], filters=[strip])
 
     def __init__(self, *args, lang="fi", series=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from workshop.sessions import service as sessions
 from workshop.sessions.forms import SessionForm, format_agenda, format_themes
 from workshop.sessions.guards import own_session
 from workshop.sessions.service import SessionError, SessionSpec
-from workshop.web import links
+from workshop.web import links, operator
 from workshop.web.guards import current_facilitator, login_required
 from workshop.web.labels import SESSION_ERRORS
 
@@ -26,7 +26,9 @@ def _spec_from(form: SessionForm) -> SessionSpec:
         municipalities=form.municipalities.data or [],
         themes=form.parsed_themes, agenda=form.parsed_agenda,
         series_id=int(form.series.data) if form.series.data else None,
-        max_participants=form.max_participants.data or None)
+        max_participants=form.max_participants.data or None,
+        contact_name=form.contact_name.data or None, contact_phone=form.contact_phone.data or None,
+        contact_email=form.contact_email.data or None, content_language=form.content_language.data)
 
 
 def _session_form() -> SessionForm:
@@ -44,6 +46,10 @@ def dashboard():
 @login_required
 def new_session():
     form = _session_form()
+    if request.method == "GET":  # a new workshop starts with the operator's contact
+        contact = operator.operator_contact()
+        form.contact_name.data, form.contact_phone.data, form.contact_email.data = \
+            contact.name, contact.phone, contact.email
     if form.validate_on_submit():
         session = sessions.create_session(get_db(), current_facilitator().id, _spec_from(form))
         flash(_("Workshop created. Its join code is %(code)s.", code=session.join_code), "success")
@@ -66,6 +72,10 @@ def edit_session(session_id: int):
         form.agenda.data = format_agenda(spec.agenda)
         form.series.data = str(spec.series_id) if spec.series_id else ""
         form.max_participants.data = spec.max_participants
+        form.content_language.data = spec.content_language
+        form.contact_name.data = spec.contact_name or ""
+        form.contact_phone.data = spec.contact_phone or ""
+        form.contact_email.data = spec.contact_email or ""
     elif form.validate_on_submit():
         sessions.update_session(get_db(), session, _spec_from(form))
         flash(_("Changes saved."), "success")

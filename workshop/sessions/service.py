@@ -25,6 +25,7 @@ from workshop.core.text import TextError, clean_text
 from workshop.core.time import aware
 from workshop.models import (
     BACKGROUNDS,
+    CONTENT_LANGUAGES,
     OTHER_MUNICIPALITY,
     PHASES,
     AgendaItem,
@@ -108,6 +109,10 @@ class SessionSpec:
     agenda: list[tuple[str, int]]
     series_id: int | None = None
     max_participants: int | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    content_language: str = "fi"
 
 
 def hash_token(token: str) -> str:
@@ -169,6 +174,10 @@ def _apply_spec(session: Session, spec: SessionSpec) -> None:
     session.host_municipality = spec.host_municipality
     session.series_id = spec.series_id
     session.max_participants = spec.max_participants
+    session.contact_name = spec.contact_name or None
+    session.contact_phone = spec.contact_phone or None
+    session.contact_email = spec.contact_email or None
+    session.content_language = spec.content_language if spec.content_language in CONTENT_LANGUAGES else "fi"
     codes = list(dict.fromkeys(spec.municipalities))
     if spec.host_municipality and spec.host_municipality not in codes:
         codes.insert(0, spec.host_municipality)
@@ -190,6 +199,8 @@ def spec_of(session: Session) -> SessionSpec:
         agenda=[(a.title, a.minutes) for a in session.agenda],
         series_id=session.series_id,
         max_participants=session.max_participants,
+        contact_name=session.contact_name, contact_phone=session.contact_phone,
+        contact_email=session.contact_email, content_language=session.content_language or "fi",
     )
 
 

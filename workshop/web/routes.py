@@ -1,4 +1,4 @@
-"""Health check and the language switcher."""
+"""Health check, the language switcher, the accessibility statement and privacy notice, and the error pages."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
 from workshop.db import get_db
+from workshop.web import operator
 from workshop.web.guards import safe_next
 from workshop.web.i18n import LANG_COOKIE
 
@@ -31,6 +32,16 @@ def set_language():
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     return response
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("about/accessibility.html", info=operator.statement())
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("about/privacy.html", info=operator.statement())
 
 
 def _error_page(status: int, title: str, message: str):
