@@ -7,6 +7,7 @@ call flipchart/service.py and answer the phone; the rooms hear of a change only 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import threading
@@ -38,8 +39,14 @@ def author_tag(group_id: int, participant_id: int | None) -> str | None:
     knows its own tag (my_votes, the page) and so its own notes; tags link nobody across groups."""
     if participant_id is None:
         return None
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"note-author:{group_id}:{participant_id}".encode(), hashlib.sha256).hexdigest()[:16]
+    return _tag(current_app.config["SECRET_KEY"], group_id, participant_id)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tag(secret: str, group_id: int, participant_id: int) -> str:
+    """Remembered: every board snapshot tags each of its notes (an HMAC each, otherwise)."""
+    message = f"note-author:{group_id}:{participant_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
 def note_payload(note: Note, group: Group, facilitator: bool = False) -> dict:
