@@ -599,9 +599,16 @@ class Client:
             if isinstance(data, dict):
                 self.phases.append((data.get("phase"), clock()))
 
-        sio.on(snapshot_event, on_snapshot)
-        sio.on("note", on_note)
-        sio.on("phase", on_phase)
+        handlers = {snapshot_event: on_snapshot, "note": on_note, "phase": on_phase}
+
+        def on_state(parts=None):  # Paja's (re)connect state: one message of [[event, payload], ...]
+            for name, payload in parts if isinstance(parts, list) else []:
+                if name in handlers:
+                    handlers[name](payload)
+
+        for name, fn in handlers.items():
+            sio.on(name, fn)
+        sio.on("state", on_state)
         sio.on("disconnect", lambda *_a: self.disconnected.set())
         return sio
 

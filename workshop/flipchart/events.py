@@ -23,7 +23,7 @@ from workshop.flipchart.service import VOTES_PER_PERSON, all_notes, progress, ta
 from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, question_of
 from workshop.live import registry as live
-from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.models import Group, Note, Participant, Session
 from workshop.sessions import events as session_events
 from workshop.web.labels import NOTE_ERRORS
@@ -275,30 +275,31 @@ def on_participant_removed(event: flipchart.ParticipantRemoved) -> None:
 # --- state on (re)connect ------------------------------------------------------------------------
 
 @handlers.on_sync
-def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_board_state(session: Session, conn: live.Conn, state: State) -> None:
     db = get_db()
     if conn.role == "participant":
         participant = db.get(Participant, conn.participant_id)
         group = flipchart.current_group(db, session, participant)
-        live.set_group_room(sid, group.id if group else None)
+        live.set_group_room(state.sid, group.id if group else None)
         if group is None:
             return
-        with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
-            db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
-            # my_votes first: it carries the phone's author tag in this group, which the board needs.
-            socketio.emit("my_votes", my_votes_payload(db, participant, group), to=sid)
-            socketio.emit("board", board_payload(db, group), to=sid)
+        # See flipchart_order: no change may overtake this snapshot; held until the state is sent.
+        state.hold(flipchart_order(group.id))
+        db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
+        # my_votes first: it carries the phone's author tag in this group, which the board needs.
+        state.emit("my_votes", my_votes_payload(db, participant, group))
+        state.emit("board", board_payload(db, group))
     else:
         round_ = current_round(db, session)
-        with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):
-            db.expire_all()
-            socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
+        state.hold(flipchart_order(*(g.id for g in (round_.groups if round_ else []))))
+        db.expire_all()
+        state.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"))
 
 
 @handlers.on_sync
-def send_presentation_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_presentation_state(session: Session, conn: live.Conn, state: State) -> None:
     if flipchart.presenting_group(session) is not None:
-        socketio.emit("presentation", presentation_payload(get_db(), session), to=sid)
+        state.emit("presentation", presentation_payload(get_db(), session))
 
 
 # --- the phones' events --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from flask_socketio import join_room
 
 from workshop.core.ids import row_id
 from workshop.db import get_db
-from workshop.live.handlers import LiveHandlers, sync_senders
+from workshop.live.handlers import LiveHandlers, State, sync_senders
 from workshop.live.registry import Conn, conns
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
@@ -75,9 +75,11 @@ def on_connect(auth=None):
 
 
 def send_state(session: Session, conn: Conn, sid: str) -> None:
-    """Everything a freshly (re)connected page needs, feature by feature in registration order."""
-    for fn in sync_senders(current_app):
-        fn(session, conn, sid)
+    """Everything a freshly (re)connected page needs, feature by feature in registration order, as one
+    "state" message (live.handlers.State)."""
+    with State(sid) as state:
+        for fn in sync_senders(current_app):
+            fn(session, conn, state)
 
 
 @handlers.on("sync")
