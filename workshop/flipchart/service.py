@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
@@ -193,6 +193,13 @@ def _stored_note(db: DB, participant: Participant, client_id: str) -> Note | Non
     return db.scalar(select(Note).where(Note.participant_id == participant.id, Note.client_id == client_id))
 
 
+# The re-send check and the flood count of one phone in one aggregate; built once (every note runs it).
+_STORED_AND_RECENT = select(
+    func.max(Note.id).filter(Note.client_id == bindparam("client_id")),
+    func.count(Note.id).filter(Note.created_at >= bindparam("since")),
+).where(Note.participant_id == bindparam("participant_id"))
+
+
 def add_note(db: DB, session: Session, participant: Participant, client_id, text) -> tuple[Note, bool]:
     """Store a new note; returns (note, created). A repeated client id returns the stored note.
 
@@ -201,10 +208,8 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     (their order is the group's, see flipchart/events.py), so no note waits on the session row."""
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
         raise NoteError("bad_id")
-    stored_id, recent = db.execute(select(
-        func.max(Note.id).filter(Note.client_id == client_id),
-        func.count(Note.id).filter(Note.created_at >= utcnow() - timedelta(minutes=1)),
-    ).where(Note.participant_id == participant.id)).one()
+    stored_id, recent = db.execute(_STORED_AND_RECENT, {
+        "client_id": client_id, "since": utcnow() - timedelta(minutes=1), "participant_id": participant.id}).one()
     if stored_id is not None:
         return db.get(Note, stored_id), False
     text = clean_note_text(text)

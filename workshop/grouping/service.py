@@ -10,7 +10,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import joinedload
 
@@ -426,16 +426,20 @@ def delete_draft(db: DB, session: Session, round_: Round) -> None:
     db.commit()
 
 
+# Built once (every note and every connect runs it): only the parameters change.
+_GROUP_NOW = (select(Group).join(GroupMember, GroupMember.group_id == Group.id)
+              .where(GroupMember.round_id == _newest_published(bindparam("session_id"), Round.id).scalar_subquery(),
+                     GroupMember.participant_id == bindparam("participant_id"))
+              .options(joinedload(Group.round)))
+
+
 def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
     """The participant's group in the newest published round (None when not in it), with its round,
     in one query, remembered until the next commit: a phone's connect asks twice, every note once."""
     remembered = memo(db)
     key = ("group_now", session_id, participant_id)
     if key not in remembered:
-        newest = _newest_published(session_id, Round.id).scalar_subquery()
-        remembered[key] = db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
-            GroupMember.round_id == newest, GroupMember.participant_id == participant_id)
-            .options(joinedload(Group.round)))
+        remembered[key] = db.scalar(_GROUP_NOW, {"session_id": session_id, "participant_id": participant_id})
     return remembered[key]
 
 

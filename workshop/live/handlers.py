@@ -16,9 +16,9 @@ from flask import Flask
 from flask_babel import gettext
 from flask_socketio import SocketIO
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as DB
+from sqlalchemy.orm import lazyload
 
 from workshop.core.errors import DomainError
 from workshop.core.events import subscribe
@@ -82,17 +82,20 @@ def schema_error_key(exc: ValidationError, errors: Mapping) -> str:
     return next((e["type"] for e in exc.errors() if e["type"] in errors), "bad_request")
 
 
+# The phone's row and its workshop in one query, without the workshop's settings rows that Session
+# loads joined by default (a phone's events seldom need them; they load when touched): building the
+# joined loaders cost about a tenth of a note's CPU. Built once: only the parameter changes.
+_PHONE_AND_WORKSHOP = (select(Participant, Session).join(Session, Session.id == Participant.session_id)
+                       .where(Participant.id == bindparam("participant_id")).options(lazyload("*")))
+
+
 def live_context(roles: tuple[str, ...]) -> LiveContext | None:
     conn = current_conn()
     if conn is None or conn.role not in roles:
         return None
     db = get_db()
     if conn.role == "participant":
-        # The phone's row and its workshop in one query, without the workshop's settings rows that
-        # Session loads joined by default (a phone's events seldom need them; they load when touched):
-        # building the joined loaders cost about a tenth of a note's CPU.
-        row = db.execute(select(Participant, Session).join(Session, Session.id == Participant.session_id)
-                         .where(Participant.id == conn.participant_id).options(lazyload("*"))).first()
+        row = db.execute(_PHONE_AND_WORKSHOP, {"participant_id": conn.participant_id}).first()
         if row is None or row[0].removed:
             return None
         return LiveContext(db, conn, row[1], row[0])
