@@ -39,6 +39,7 @@ from workshop.sessions import service as sessions  # noqa: E402
 from workshop.sessions.service import JoinData, SessionSpec, ThemeSpec  # noqa: E402
 
 ACTIONS = ("connect", "note", "vote", "phase")
+SHOW_SQL = False
 
 
 def evening(app, people: int) -> tuple[int, list[str]]:
@@ -79,8 +80,10 @@ class Counter:
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_args):
+    def _count(self, _conn, _cursor, statement, *_args):
         self.n += 1
+        if SHOW_SQL:
+            print("   SQL:", " ".join(statement.split())[:150])
 
 
 class Profile(cProfile.Profile):
@@ -136,7 +139,10 @@ def main() -> None:
     p.add_argument("--loops", type=int, default=30)
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--only", choices=ACTIONS, action="append")
+    p.add_argument("--sql", action="store_true", help="print each statement (use with --loops 1)")
     args = p.parse_args()
+    global SHOW_SQL
+    SHOW_SQL = args.sql
     folder = Path(tempfile.mkdtemp(prefix="paja-profile-"))
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder), "SECRET_KEY": "profile-secret",
                       "DATABASE_URL": f"sqlite:///{folder / 'profile.sqlite3'}", "LOBBY_EVERY_SECONDS": 0,

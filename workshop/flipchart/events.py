@@ -19,7 +19,7 @@ from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.flipchart import service as flipchart
 from workshop.flipchart.schemas import NoteAdd, NoteDelete, NoteEdit, VotePayload
-from workshop.flipchart.service import VOTES_PER_PERSON, all_notes, progress, tallies, top_three, visible_notes
+from workshop.flipchart.service import VOTES_PER_PERSON, progress, tallies, top_three
 from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, question_of
 from workshop.live import registry as live
@@ -49,9 +49,10 @@ def _tag(secret: str, group_id: int, participant_id: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
-def note_payload(note: Note, group: Group, facilitator: bool = False) -> dict:
+def note_payload(note, group: Group, facilitator: bool = False) -> dict:
     """A note for the group's phones and the projector; the facilitator's copy also names the author's
-    participant id (to remove a disruptive participant), whether it is hidden, and merges."""
+    participant id (to remove a disruptive participant), whether it is hidden, and merges. `note`: a Note
+    or a row of its columns (service.note_rows)."""
     data = {"id": note.id, "group": group.number, "text": note.text,
             "author": note.participant_id if facilitator else author_tag(group.id, note.participant_id),
             "edited": note.edited_by_facilitator}
@@ -70,7 +71,7 @@ def top_payload(db, group: Group) -> dict:
 def board_payload(db, group: Group, facilitator: bool = False) -> dict:
     """One group's flipchart: question, notes, voting state (tallies only once closed)."""
     question = question_of(db, group)
-    notes = all_notes(db, group) if facilitator else visible_notes(db, group)
+    notes = flipchart.note_rows(db, group, everything=facilitator)
     data = {"group": group.number, "group_id": group.id, "colour": group.colour,
             "question": question.text if question else None, "voting": group.voting,
             "notes": [note_payload(n, group, facilitator) for n in notes],

@@ -173,6 +173,20 @@ def visible_notes(db: DB, group: Group) -> list[Note]:
                                               Note.merged_into_id.is_(None)).order_by(Note.id)))
 
 
+# A snapshot's notes as plain rows of the columns a board shows (no ORM object per note: a board of
+# 60 notes is sent on every connect of the group's phones). Rows read as notes: row.id, row.text, ...
+_BOARD_COLUMNS = (Note.id, Note.participant_id, Note.text, Note.edited_by_facilitator, Note.hidden,
+                  Note.merged_into_id)
+_VISIBLE_NOTE_ROWS = (select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id"), Note.hidden.is_(False),
+                                                    Note.merged_into_id.is_(None)).order_by(Note.id))
+_ALL_NOTE_ROWS = select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id")).order_by(Note.id)
+
+
+def note_rows(db: DB, group: Group, everything: bool = False) -> list:
+    """The group's visible notes (everything: hidden and merged too, the facilitator's) as rows."""
+    return list(db.execute(_ALL_NOTE_ROWS if everything else _VISIBLE_NOTE_ROWS, {"group_id": group.id}))
+
+
 def all_notes(db: DB, group: Group) -> list[Note]:
     """Everything the facilitator sees, hidden and merged notes included."""
     return list(db.scalars(select(Note).where(Note.group_id == group.id).order_by(Note.id)))
@@ -375,10 +389,13 @@ def set_vote_stacking(db: DB, session: Session, allowed: bool) -> Session:
     return session
 
 
+_MY_VOTES = (select(Vote.note_id).where(Vote.group_id == bindparam("group_id"),
+                                        Vote.participant_id == bindparam("participant_id")).order_by(Vote.id))
+
+
 def my_votes(db: DB, participant: Participant, group: Group) -> list[int]:
     """Note ids of the participant's votes in the group (a note twice when stacked)."""
-    return list(db.scalars(select(Vote.note_id).where(Vote.group_id == group.id,
-                                                      Vote.participant_id == participant.id).order_by(Vote.id)))
+    return list(db.scalars(_MY_VOTES, {"group_id": group.id, "participant_id": participant.id}))
 
 
 def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -> tuple[Group, list[int]]:
@@ -417,14 +434,18 @@ def tallies(db: DB, group: Group) -> Counter:
                                    .group_by(Vote.note_id)).all()))
 
 
+_PROGRESS = select(
+    select(func.count(func.distinct(Vote.participant_id))).where(Vote.group_id == bindparam("group_id"))
+    .scalar_subquery(),
+    select(func.count(GroupMember.id)).join(Participant, Participant.id == GroupMember.participant_id)
+    .where(GroupMember.group_id == bindparam("group_id"),
+           Participant.removed.is_(False))  # a removed person never votes
+    .scalar_subquery())
+
+
 def progress(db: DB, group: Group) -> dict:
     """How many of the group have voted (used at least one vote) — never the tallies. One query."""
-    voters = (select(func.count(func.distinct(Vote.participant_id))).where(Vote.group_id == group.id)
-              .scalar_subquery())
-    members = (select(func.count(GroupMember.id)).join(Participant, Participant.id == GroupMember.participant_id)
-               .where(GroupMember.group_id == group.id, Participant.removed.is_(False))  # a removed person never votes
-               .scalar_subquery())
-    voted, counted = db.execute(select(voters, members)).one()
+    voted, counted = db.execute(_PROGRESS, {"group_id": group.id}).one()
     return {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
 
 

@@ -16,7 +16,8 @@ handlers = LiveHandlers()
 def group_payload(group, with_members: bool) -> dict:
     data = {"round": group.round.number, "number": group.number, "colour": group.colour,
             "table": group.table_label,
-            "municipality": group.municipality, "size": len(group.members)}
+            "municipality": group.municipality,
+            "size": len(group.members) if with_members else rounds.group_size(get_db(), group)}
     if with_members:
         data["members"] = [{"name": m.participant.first_name, "municipality": m.participant.municipality,
                             "background": m.participant.background, "late": m.late} for m in group.members]

@@ -10,7 +10,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import joinedload
 
@@ -431,6 +431,17 @@ _GROUP_NOW = (select(Group).join(GroupMember, GroupMember.group_id == Group.id)
               .where(GroupMember.round_id == _newest_published(bindparam("session_id"), Round.id).scalar_subquery(),
                      GroupMember.participant_id == bindparam("participant_id"))
               .options(joinedload(Group.round)))
+
+
+_GROUP_SIZE = select(func.count(GroupMember.id)).where(GroupMember.group_id == bindparam("group_id"))
+
+
+def group_size(db: DB, group: Group) -> int:
+    """How many sit in the group: counted by the database unless its members are loaded already (a
+    phone's connect needs the number, not an object per member)."""
+    if "members" not in inspect(group).unloaded:
+        return len(group.members)
+    return db.scalar(_GROUP_SIZE, {"group_id": group.id})
 
 
 def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
