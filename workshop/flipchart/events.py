@@ -286,7 +286,7 @@ def send_board_state(session: Session, conn: live.Conn, state: State) -> None:
             return
         # See flipchart_order: no change may overtake this snapshot; held until the state is sent.
         state.hold(flipchart_order(group.id))
-        db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
+        db.expire(group, ["voting", "question_id"])  # as committed now; notes and votes are read fresh below
         # my_votes first: it carries the phone's author tag in this group, which the board needs.
         state.emit("my_votes", my_votes_payload(db, participant, group))
         state.emit("board", board_payload(db, group))
