@@ -70,10 +70,9 @@ def top_payload(db, group: Group) -> dict:
 
 def board_payload(db, group: Group, facilitator: bool = False) -> dict:
     """One group's flipchart: question, notes, voting state (tallies only once closed)."""
-    question = question_of(db, group)
     notes = flipchart.note_rows(db, group, everything=facilitator)
     data = {"group": group.number, "group_id": group.id, "colour": group.colour,
-            "question": question.text if question else None, "voting": group.voting,
+            "question": rounds.question_text(db, group), "voting": group.voting,
             "notes": [note_payload(n, group, facilitator) for n in notes],
             "progress": progress(db, group), "votes_per_person": VOTES_PER_PERSON}
     if group.voting == "closed" or facilitator:
@@ -286,7 +285,7 @@ def send_board_state(session: Session, conn: live.Conn, state: State) -> None:
             return
         # See flipchart_order: no change may overtake this snapshot; held until the state is sent.
         state.hold(flipchart_order(group.id))
-        db.expire(group, ["voting", "question_id"])  # as committed now; notes and votes are read fresh below
+        rounds.refresh_voting_state(db, group)  # as committed now; notes and votes are read fresh below
         # my_votes first: it carries the phone's author tag in this group, which the board needs.
         state.emit("my_votes", my_votes_payload(db, participant, group))
         state.emit("board", board_payload(db, group))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
@@ -607,3 +608,20 @@ def rotate_questions(db: DB, session: Session, round_: Round) -> None:
 
 def question_of(db: DB, group: Group) -> Question | None:
     return db.get(Question, group.question_id) if group.question_id else None
+
+
+_QUESTION_TEXT = select(Question.text).where(Question.id == bindparam("question_id"))
+_VOTING_STATE = select(Group.voting, Group.question_id).where(Group.id == bindparam("group_id"))
+
+
+def question_text(db: DB, group: Group) -> str | None:
+    """The group's question as a board shows it (its text only: no ORM object per snapshot)."""
+    return db.scalar(_QUESTION_TEXT, {"question_id": group.question_id}) if group.question_id else None
+
+
+def refresh_voting_state(db: DB, group: Group) -> None:
+    """Read the group's voting state and question again, as committed now (a snapshot under the
+    flipchart lock), in one plain SELECT instead of the ORM's refresh of expired attributes."""
+    row = db.execute(_VOTING_STATE, {"group_id": group.id}).one()
+    set_committed_value(group, "voting", row.voting)
+    set_committed_value(group, "question_id", row.question_id)
