@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/profile_live.py [--people 60] [--loops 30] [--top 20] [--only note]
 
-One SQLite workshop in a temporary folder, one group of `--people` phones connected through
+One SQLite workshop in a temporary folder, `--people` phones in `--groups` groups connected through
 Flask-SocketIO's test client (threading mode); each action runs `--loops` times under cProfile. It prints
 Python function calls and SQL statements per action (both independent of the machine's load, unlike
 time) and the top functions by own time and by cumulative time. The test client decodes every packet
@@ -42,7 +42,7 @@ ACTIONS = ("connect", "note", "vote", "phase")
 SHOW_SQL = False
 
 
-def evening(app, people: int) -> tuple[int, list[str]]:
+def evening(app, people: int, groups: int = 1, notes: bool = True) -> tuple[int, list[str]]:
     with app.app_context():
         db = get_db()
         fac = accounts.create_facilitator(db, "profile@example.fi", "Profile", "profile-password-123")
@@ -54,11 +54,11 @@ def evening(app, people: int) -> tuple[int, list[str]]:
         for k in range(people):
             _p, token = sessions.join(db, s, JoinData("320", "ngo", first_name=f"P{k}"))
             tokens.append(token)
-        r = rounds.create_round(db, s, RoundSettings("manual", group_count=1))
+        r = rounds.create_round(db, s, RoundSettings("manual", group_count=groups))
         rounds.publish_round(db, s, r)
         rounds.assign_questions(db, s, r, "same", s.themes[0].questions[0].id)
         sessions.set_phase(db, s, "groupwork")
-        for p in db.query(Participant).filter_by(session_id=s.id):
+        for p in db.query(Participant).filter_by(session_id=s.id) if notes else []:
             flipchart.add_note(db, s, p, f"client-{p.id:08d}", f"note {p.id}")
         return s.id, tokens
 
@@ -135,7 +135,9 @@ def report(name: str, prof: Profile, loops: int, statements: int, top: int) -> N
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--people", type=int, default=60, help="phones in the one group (default 60)")
+    p.add_argument("--people", type=int, default=60, help="phones (default 60)")
+    p.add_argument("--groups", type=int, default=1, help="groups they sit in (default 1; the bench: people / 6)")
+    p.add_argument("--empty", action="store_true", help="no notes on the boards before (as in the bench)")
     p.add_argument("--loops", type=int, default=30)
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--only", choices=ACTIONS, action="append")
@@ -149,7 +151,7 @@ def main() -> None:
                       "PAJA_ASYNC_MODE": "threading"})
     with app.app_context():
         upgrade_database()
-    session_id, tokens = evening(app, args.people)
+    session_id, tokens = evening(app, args.people, args.groups, notes=not args.empty)
     only = args.only or ACTIONS
     loops = min(args.loops, len(tokens) // 2)
     phones = [phone(app, session_id, t) for t in tokens[loops:]]  # the room the actions fan out to
@@ -175,7 +177,7 @@ def main() -> None:
                 ack = phones[k % len(phones)].emit("note_add", note, callback=True)
                 assert ack["ok"], ack
             prof.disable()
-        report(f"note (room of {len(phones)} phones)", prof, args.loops, c.n, args.top)
+        report(f"note ({len(phones)} phones connected)", prof, args.loops, c.n, args.top)
     if "vote" in only:
         with app.app_context():
             db = get_db()
