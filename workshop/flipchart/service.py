@@ -17,9 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workshop.core import text as text_policy
 from workshop.core.errors import DomainError
@@ -214,6 +216,9 @@ _STORED_AND_RECENT = select(
 ).where(Note.participant_id == bindparam("participant_id"))
 
 
+_INSERT_NOTE = insert(Note.__table__)  # Core: its result gives the new id (inserted_primary_key)
+
+
 def add_note(db: DB, session: Session, participant: Participant, client_id, text) -> tuple[Note, bool]:
     """Store a new note; returns (note, created). A repeated client id returns the stored note.
 
@@ -230,13 +235,22 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     group = _writable_group(db, session, participant)
     if recent >= NOTES_PER_MINUTE:
         raise NoteError("too_fast")
-    note = Note(session_id=session.id, group=group, participant_id=participant.id, client_id=client_id, text=text)
-    db.add(note)
+    now = utcnow()
+    values = {"session_id": session.id, "group_id": group.id, "participant_id": participant.id,
+              "client_id": client_id, "text": text, "hidden": False, "merged_into_id": None,
+              "edited_by_facilitator": False, "top_rank": None, "created_at": now, "updated_at": now}
     try:
+        # A plain INSERT, not the ORM's unit of work (a fifth of a note's CPU for one row); the row
+        # then joins the database session as if loaded (its every column is known).
+        note_id = db.execute(_INSERT_NOTE, values).inserted_primary_key[0]
         db.commit()
     except IntegrityError:  # the same note raced in through another connection
         db.rollback()
         return _stored_note(db, participant, client_id), False
+    note = Note(id=note_id, **values)
+    make_transient_to_detached(note)
+    db.add(note)
+    set_committed_value(note, "group", group)  # known, and kept in the database session with the note
     publish(NoteAdded(session, note))
     return note, True
 
