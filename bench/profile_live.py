@@ -66,6 +66,9 @@ def evening(app, people: int, groups: int = 1, notes: bool = True) -> tuple[int,
 def phone(app, session_id: int, token: str):
     client = app.test_client()
     client.set_cookie(f"paja_p{session_id}", token)
+    with client.session_transaction() as cookie:  # as after the join form: a CSRF token and the join code
+        cookie["csrf_token"] = "0" * 40
+        cookie["codes"] = ["123456"]
     return socketio.test_client(app, auth={"role": "participant", "session": session_id}, flask_test_client=client)
 
 
