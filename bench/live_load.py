@@ -119,6 +119,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--only", choices=("paja", "baseline"), help="measure one server only (profiling)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs)")
+    p.add_argument("--changes", type=int, help="broadcast: phase changes (default 5; 2 with --quick)")
+    p.add_argument("--py-spy", metavar="DIR", type=Path,
+                   help="profile Paja's first worker with py-spy during each measured part (collapsed stacks "
+                        "in DIR/<part>.txt; read them with bench/spy_top.py)")
     args = p.parse_args(argv)
     args.phones = args.phones or (24 if args.quick else 200)
     if not 1 <= args.phones <= MAX_PHONES:
@@ -133,7 +137,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error("--workers > 1 needs --db postgres (the workers share PostgreSQL and Redis)")
     args.window = args.window or (2.0 if args.quick else 10.0)
     args.timeout = args.timeout or (150.0 if args.quick else 600.0)
-    args.changes = 2 if args.quick else 5  # broadcast: phase changes
+    args.changes = args.changes or (2 if args.quick else 5)  # broadcast: phase changes
+    if not 1 <= args.changes <= 100:
+        p.error("--changes must be between 1 and 100")
     args.idle_seconds = 3.0 if args.quick else 10.0
     args.drain = 10.0 if args.quick else 30.0  # notes: how long deliveries may take after the last emit
     return args
@@ -593,9 +599,16 @@ class Client:
             if isinstance(data, dict):
                 self.phases.append((data.get("phase"), clock()))
 
-        sio.on(snapshot_event, on_snapshot)
-        sio.on("note", on_note)
-        sio.on("phase", on_phase)
+        handlers = {snapshot_event: on_snapshot, "note": on_note, "phase": on_phase}
+
+        def on_state(parts=None):  # Paja's (re)connect state: one message of [[event, payload], ...]
+            for name, payload in parts if isinstance(parts, list) else []:
+                if name in handlers:
+                    handlers[name](payload)
+
+        for name, fn in handlers.items():
+            sio.on(name, fn)
+        sio.on("state", on_state)
         sio.on("disconnect", lambda *_a: self.disconnected.set())
         return sio
 
@@ -729,6 +742,31 @@ class Run:
     def log(self, message: str) -> None:
         print(f"  [{self.target.name}] {message}", flush=True)
 
+    @contextlib.contextmanager
+    def spied(self, part: str):
+        """With --py-spy: py-spy samples Paja's first worker while `part` runs (stopped by its pid)."""
+        server = self.target.servers[0]
+        if not self.args.py_spy or self.target.name != "paja" or server.proc is None:
+            yield
+            return
+        self.args.py_spy.mkdir(parents=True, exist_ok=True)
+        out = self.args.py_spy / f"{self.args.scenario}-{part}.txt"
+        exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        spy = subprocess.Popen([exe, "record", "--pid", str(server.proc.pid), "--rate", "200", "--format", "raw",
+                                "--output", str(out), "--nonblocking"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        time.sleep(0.5)  # attached
+        try:
+            yield
+        finally:
+            spy.send_signal(signal.SIGINT)
+            try:
+                spy.wait(20)
+            except subprocess.TimeoutExpired:
+                spy.kill()
+                spy.wait(5)
+            self.log(f"py-spy profile: {out}")
+
     async def setup(self, publish: bool = True) -> None:
         t = self.target
         started = clock()
@@ -752,9 +790,13 @@ class Run:
 
     async def connect_phones(self, concurrency: int | None) -> tuple[list[float], int, float, float]:
         """(seconds to snapshot of those that made it, failures, wall seconds, server CPU seconds)."""
-        cpu0, started = self.target.cpu(), clock()
-        results = await connect_all(self.phones, concurrency, CONNECT_TIMEOUT + NAMESPACE_TIMEOUT + 5)
-        wall, cpu = clock() - started, self.target.cpu() - cpu0
+        part = "storm" if concurrency is None else "connect"
+        if part == "storm" and self.target.servers[0].cpu_before_start:
+            part = "reconnect"
+        with self.spied(part):
+            cpu0, started = self.target.cpu(), clock()
+            results = await connect_all(self.phones, concurrency, CONNECT_TIMEOUT + NAMESPACE_TIMEOUT + 5)
+            wall, cpu = clock() - started, self.target.cpu() - cpu0
         ok = [r for r in results if r is not None]
         failed = len(results) - len(ok)
         if failed:
@@ -787,6 +829,8 @@ class Run:
         failed_acks = 0
         expected: dict[str, list] = {}
         loop_start = clock() + 0.5
+        spy = contextlib.ExitStack()
+        spy.enter_context(self.spied("notes"))
         cpu0 = self.target.cpu()
 
         async def post(phone: Client):
@@ -815,6 +859,7 @@ class Run:
         while clock() < deadline and self._awaited(expected, clients):
             await asyncio.sleep(0.05)
         cpu = self.target.cpu() - cpu0
+        spy.close()
         self.log(f"{len(phones)} notes posted over {self.args.window:.0f} s; the last delivery "
                  f"{clock() - last_emit:.1f} s after the last emit")
         latencies, screen, lost, missing, screen_missing = [], [], 0, 0, 0
@@ -898,6 +943,8 @@ class Run:
         await asyncio.sleep(1.0)
         phones = [p for p in self.phones if p.connected]
         latencies, lost = [], 0
+        spy = contextlib.ExitStack()
+        spy.enter_context(self.spied("changes"))
         cpu0 = self.target.cpu()
         for k in range(self.args.changes):
             phase = "presentation" if k % 2 == 0 else "groupwork"
@@ -914,6 +961,7 @@ class Run:
                     latencies.append(t - sent)
             await asyncio.sleep(0.5)
         cpu = self.target.cpu() - cpu0
+        spy.close()
         lat = ms(latencies, lost)
         per_change = cpu * 1000 / self.args.changes
         self.result.rows.update({

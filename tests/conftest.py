@@ -19,10 +19,12 @@ from workshop import create_app
 from workshop.cli import upgrade_database
 from workshop.db import normalise_url
 
-from .helpers import AuthActions
+from .helpers import AuthActions, unbundle_state
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
+
+unbundle_state()  # test clients see a (re)connect's "state" message as its events, as live.js does
 
 
 @pytest.fixture

@@ -57,3 +57,25 @@ def post_form(client, url, data):
     """GET the page for its CSRF token, then POST the form like a browser would."""
     token = csrf_token(client.get(url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
+
+
+def unbundle_state() -> None:
+    """Flask-SocketIO test clients report the one "state" message of a (re)connect or "sync" as the events
+    it carries, in order, as static/js/live.js hands them to the page's handlers
+    (workshop.live.handlers.State); its test checks the message itself (tests/live/test_live.py)."""
+    from flask_socketio.test_client import SocketIOTestClient
+    if getattr(SocketIOTestClient.get_received, "unbundles", False):
+        return
+    received = SocketIOTestClient.get_received
+
+    def get_received(self, namespace=None):
+        events = []
+        for e in received(self, namespace):
+            if e["name"] == "state" and not getattr(self, "keep_state", False):
+                events.extend({"name": name, "args": [payload], "namespace": e["namespace"]}
+                              for name, payload in e["args"][0])
+            else:
+                events.append(e)
+        return events
+    get_received.unbundles = True
+    SocketIOTestClient.get_received = get_received

@@ -164,6 +164,10 @@ class LiveClient:
                     pass
 
     def _on_any(self, name, data=None):
+        if name == "state":  # a (re)connect's whole state: its events in order, as static/js/live.js
+            for part, payload in data:
+                self._on_any(part, payload)
+            return
         if self.slow:
             time.sleep(self.slow)  # a slow phone: busy in every handler
         with self.lock:

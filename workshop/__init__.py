@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
     from workshop.live import quiet_logs, registry
+    from workshop.live.server import TextPacket
     from workshop.web import assets, attempts, proxy, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
     from workshop.web.i18n import init_app as init_i18n
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
         manage_session=False,
+        serializer=TextPacket,
     )
     registry.init_app(app)
     quiet_logs.install()  # malformed packets: one warning line, not a traceback

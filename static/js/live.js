@@ -51,6 +51,13 @@
     socket.on("disconnect", function () { setConnection("offline"); document.body.dataset.live = "disconnected"; });
     socket.on("connect_error", function () { setConnection("offline"); });
     Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
+    // The whole state on (re)connect and on "sync" comes as one message, [[event, payload], ...]:
+    // each part goes to the page's handlers of that event, in order, as if it had come alone.
+    socket.on("state", function (parts) {
+      parts.forEach(function (part) {
+        socket.listeners(part[0]).slice().forEach(function (fn) { fn(part[1]); });
+      });
+    });
     return socket;
   }
 

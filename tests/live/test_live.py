@@ -163,3 +163,36 @@ def test_every_phone_that_stays_away_is_announced(app, workshop):
     phones[1].disconnect()
     assert wait_for(screen, "lobby", lambda counts: counts["away"] == 1) is not None
     assert wait_for(screen, "lobby", lambda counts: counts["away"] == 2) is not None
+
+
+def test_a_connect_sends_the_whole_state_as_one_message(app, workshop):
+    """One "state" message per (re)connect and per "sync", [[event, payload], …] in registration order
+    (static/js/live.js hands each part to the page's handlers); nothing of it comes as a separate event."""
+    from workshop.db import get_db
+    from workshop.grouping import service as rounds
+    from workshop.grouping.service import RoundSettings
+    from workshop.models import Session
+    from workshop.sessions import service as sessions
+
+    _p, token = gen_participant(app, workshop)
+    with app.app_context():
+        db = get_db()
+        s = db.get(Session, workshop.id)
+        rounds.publish_round(db, s, rounds.create_round(db, s, RoundSettings("manual", group_count=1)))
+        sessions.set_phase(db, s, "groupwork")
+    phone = phone_client(app, workshop, token)
+    phone.keep_state = True  # the raw messages (tests/helpers.py unbundle_state)
+    received = phone.get_received()
+    assert [e["name"] for e in received] == ["state"]
+    parts = received[0]["args"][0]
+    names = [name for name, _payload in parts]
+    assert names[:4] == ["phase", "group", "my_votes", "board"], names
+    assert {"plan", "poll", "timer", "good_deed"} <= set(names)
+    assert dict(parts)["phase"]["phase"] == "groupwork"
+    assert dict(parts)["board"]["group"] == dict(parts)["group"]["number"]
+    assert phone.emit("sync", callback=True) == {"ok": True}
+    again = phone.get_received()
+    assert [e["name"] for e in again] == ["state"] and [n for n, _ in again[0]["args"][0]] == names
+    screen = screen_client(app, workshop)
+    screen.keep_state = True
+    assert [e["name"] for e in screen.get_received()] == ["state"]

@@ -37,6 +37,10 @@ class Recorder:
         self.client.on("*", self._record)
 
     def _record(self, name, data=None):
+        if name == "state":  # a (re)connect's whole state: its events in order, as static/js/live.js
+            for part, payload in data:
+                self._record(part, payload)
+            return
         with self.cond:
             self.events.append((name, data))
             self.cond.notify_all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from workshop.campaigns import service as campaigns
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Session
 
@@ -62,15 +62,15 @@ def panel_to_projector(event: campaigns.ScreenPanelChanged) -> None:
 
 
 @handlers.on_sync
-def send_campaign_state(session: Session, conn: Conn, sid: str) -> None:
+def send_campaign_state(session: Session, conn: Conn, state: State) -> None:
     db = get_db()
     if conn.role == "participant":
-        socketio.emit("good_deed", good_deed_payload(session), to=sid)
+        state.emit("good_deed", good_deed_payload(session))
         return
     if conn.role == "screen":
-        socketio.emit("screen_panel", panel_payload(session), to=sid)
+        state.emit("screen_panel", panel_payload(session))
     settings = campaigns.settings_of(session)
     if settings.carpool_enabled:
-        socketio.emit("leaderboard", leaderboard_payload(db, session), to=sid)
+        state.emit("leaderboard", leaderboard_payload(db, session))
     if settings.good_deed_enabled:
-        socketio.emit("nominations", nominations_payload(db, session), to=sid)
+        state.emit("nominations", nominations_payload(db, session))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.feedback import service as feedback
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Session
 
@@ -26,6 +26,6 @@ def count_to_staff(event: feedback.FeedbackGiven) -> None:
 
 
 @handlers.on_sync
-def send_feedback_state(session: Session, conn: Conn, sid: str) -> None:
+def send_feedback_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role != "participant":
-        socketio.emit("feedback", feedback_payload(get_db(), session), to=sid)
+        state.emit("feedback", feedback_payload(get_db(), session))

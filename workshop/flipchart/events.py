@@ -7,6 +7,7 @@ call flipchart/service.py and answer the phone; the rooms hear of a change only 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import threading
@@ -18,11 +19,11 @@ from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.flipchart import service as flipchart
 from workshop.flipchart.schemas import NoteAdd, NoteDelete, NoteEdit, VotePayload
-from workshop.flipchart.service import VOTES_PER_PERSON, all_notes, progress, tallies, top_three, visible_notes
+from workshop.flipchart.service import VOTES_PER_PERSON, progress, tallies, top_three
 from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, question_of
 from workshop.live import registry as live
-from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.models import Group, Note, Participant, Session
 from workshop.sessions import events as session_events
 from workshop.web.labels import NOTE_ERRORS
@@ -38,13 +39,20 @@ def author_tag(group_id: int, participant_id: int | None) -> str | None:
     knows its own tag (my_votes, the page) and so its own notes; tags link nobody across groups."""
     if participant_id is None:
         return None
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"note-author:{group_id}:{participant_id}".encode(), hashlib.sha256).hexdigest()[:16]
+    return _tag(current_app.config["SECRET_KEY"], group_id, participant_id)
 
 
-def note_payload(note: Note, group: Group, facilitator: bool = False) -> dict:
+@functools.lru_cache(maxsize=1 << 16)
+def _tag(secret: str, group_id: int, participant_id: int) -> str:
+    """Remembered: every board snapshot tags each of its notes (an HMAC each, otherwise)."""
+    message = f"note-author:{group_id}:{participant_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def note_payload(note, group: Group, facilitator: bool = False) -> dict:
     """A note for the group's phones and the projector; the facilitator's copy also names the author's
-    participant id (to remove a disruptive participant), whether it is hidden, and merges."""
+    participant id (to remove a disruptive participant), whether it is hidden, and merges. `note`: a Note
+    or a row of its columns (service.note_rows)."""
     data = {"id": note.id, "group": group.number, "text": note.text,
             "author": note.participant_id if facilitator else author_tag(group.id, note.participant_id),
             "edited": note.edited_by_facilitator}
@@ -62,10 +70,9 @@ def top_payload(db, group: Group) -> dict:
 
 def board_payload(db, group: Group, facilitator: bool = False) -> dict:
     """One group's flipchart: question, notes, voting state (tallies only once closed)."""
-    question = question_of(db, group)
-    notes = all_notes(db, group) if facilitator else visible_notes(db, group)
+    notes = flipchart.note_rows(db, group, everything=facilitator)
     data = {"group": group.number, "group_id": group.id, "colour": group.colour,
-            "question": question.text if question else None, "voting": group.voting,
+            "question": rounds.question_text(db, group), "voting": group.voting,
             "notes": [note_payload(n, group, facilitator) for n in notes],
             "progress": progress(db, group), "votes_per_person": VOTES_PER_PERSON}
     if group.voting == "closed" or facilitator:
@@ -268,30 +275,31 @@ def on_participant_removed(event: flipchart.ParticipantRemoved) -> None:
 # --- state on (re)connect ------------------------------------------------------------------------
 
 @handlers.on_sync
-def send_board_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_board_state(session: Session, conn: live.Conn, state: State) -> None:
     db = get_db()
     if conn.role == "participant":
         participant = db.get(Participant, conn.participant_id)
         group = flipchart.current_group(db, session, participant)
-        live.set_group_room(sid, group.id if group else None)
+        live.set_group_room(state.sid, group.id if group else None)
         if group is None:
             return
-        with flipchart_order(group.id):  # see flipchart_order: no change may overtake this snapshot
-            db.expire(group)  # its voting state as committed now; notes and votes are read fresh below
-            # my_votes first: it carries the phone's author tag in this group, which the board needs.
-            socketio.emit("my_votes", my_votes_payload(db, participant, group), to=sid)
-            socketio.emit("board", board_payload(db, group), to=sid)
+        # See flipchart_order: no change may overtake this snapshot; held until the state is sent.
+        state.hold(flipchart_order(group.id))
+        rounds.refresh_voting_state(db, group)  # as committed now; notes and votes are read fresh below
+        # my_votes first: it carries the phone's author tag in this group, which the board needs.
+        state.emit("my_votes", my_votes_payload(db, participant, group))
+        state.emit("board", board_payload(db, group))
     else:
         round_ = current_round(db, session)
-        with flipchart_order(*(g.id for g in (round_.groups if round_ else []))):
-            db.expire_all()
-            socketio.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"), to=sid)
+        state.hold(flipchart_order(*(g.id for g in (round_.groups if round_ else []))))
+        db.expire_all()
+        state.emit("boards", boards_payload(db, session, facilitator=conn.role == "facilitator"))
 
 
 @handlers.on_sync
-def send_presentation_state(session: Session, conn: live.Conn, sid: str) -> None:
+def send_presentation_state(session: Session, conn: live.Conn, state: State) -> None:
     if flipchart.presenting_group(session) is not None:
-        socketio.emit("presentation", presentation_payload(get_db(), session), to=sid)
+        state.emit("presentation", presentation_payload(get_db(), session))
 
 
 # --- the phones' events --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, group_now
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn, join_group_rooms
 from workshop.models import Participant, Session
 from workshop.sessions.events import broadcast_lobby
@@ -16,7 +16,8 @@ handlers = LiveHandlers()
 def group_payload(group, with_members: bool) -> dict:
     data = {"round": group.round.number, "number": group.number, "colour": group.colour,
             "table": group.table_label,
-            "municipality": group.municipality, "size": len(group.members)}
+            "municipality": group.municipality,
+            "size": len(group.members) if with_members else rounds.group_size(get_db(), group)}
     if with_members:
         data["members"] = [{"name": m.participant.first_name, "municipality": m.participant.municipality,
                             "background": m.participant.background, "late": m.late} for m in group.members]
@@ -45,10 +46,10 @@ def broadcast_groups(session: Session, round_, participant_ids=None) -> None:
     socketio.emit("groups", everyone, to=f"s{session.id}:fac")
 
 
-def send_own_group(session: Session, participant_id: int, to: str) -> None:
+def send_own_group(session: Session, participant_id: int, state: State) -> None:
     group = group_now(get_db(), session.id, participant_id)
     if group is not None:
-        socketio.emit("group", group_payload(group, with_members=False), to=to)
+        state.emit("group", group_payload(group, with_members=False))
 
 
 def announce_late_arrival(session: Session, group, participant: Participant) -> None:
@@ -78,16 +79,16 @@ def on_late_arrival_placed(event: rounds.LateArrivalPlaced) -> None:
     announce_late_arrival(event.session, event.group, event.participant)
 
 
-def send_plan(session: Session, to: str) -> None:
+def plan_payload(session: Session) -> dict:
     """The quality of the planned rounds still ahead (numbers only, nobody named)."""
     summary = rounds.plan_summary(session)
-    socketio.emit("round_plan", {"plan": summary.payload() if summary else None, "seq": session.seq}, to=to)
+    return {"plan": summary.payload() if summary else None, "seq": session.seq}
 
 
 @handlers.fanout(rounds.RoundsPlanned)
 def on_rounds_planned(event: rounds.RoundsPlanned) -> None:
     """Planned rounds are the facilitator's alone until one is published."""
-    send_plan(event.session, f"s{event.session.id}:fac")
+    socketio.emit("round_plan", plan_payload(event.session), to=f"s{event.session.id}:fac")
 
 
 @handlers.fanout(rounds.AbsenceMarked)
@@ -96,10 +97,10 @@ def on_absence_marked(event: rounds.AbsenceMarked) -> None:
 
 
 @handlers.on_sync
-def send_group_state(session: Session, conn: Conn, sid: str) -> None:
+def send_group_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role == "participant":
-        send_own_group(session, conn.participant_id, to=sid)
+        send_own_group(session, conn.participant_id, state)
     else:
-        socketio.emit("groups", groups_payload(current_round(get_db(), session)), to=sid)
+        state.emit("groups", groups_payload(current_round(get_db(), session)))
         if conn.role == "facilitator":
-            send_plan(session, to=sid)
+            state.emit("round_plan", plan_payload(session))

@@ -10,9 +10,10 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
@@ -426,16 +427,31 @@ def delete_draft(db: DB, session: Session, round_: Round) -> None:
     db.commit()
 
 
+# Built once (every note and every connect runs it): only the parameters change.
+_GROUP_NOW = (select(Group).join(GroupMember, GroupMember.group_id == Group.id)
+              .where(GroupMember.round_id == _newest_published(bindparam("session_id"), Round.id).scalar_subquery(),
+                     GroupMember.participant_id == bindparam("participant_id"))
+              .options(joinedload(Group.round)))
+
+
+_GROUP_SIZE = select(func.count(GroupMember.id)).where(GroupMember.group_id == bindparam("group_id"))
+
+
+def group_size(db: DB, group: Group) -> int:
+    """How many sit in the group: counted by the database unless its members are loaded already (a
+    phone's connect needs the number, not an object per member)."""
+    if "members" not in inspect(group).unloaded:
+        return len(group.members)
+    return db.scalar(_GROUP_SIZE, {"group_id": group.id})
+
+
 def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
     """The participant's group in the newest published round (None when not in it), with its round,
     in one query, remembered until the next commit: a phone's connect asks twice, every note once."""
     remembered = memo(db)
     key = ("group_now", session_id, participant_id)
     if key not in remembered:
-        newest = _newest_published(session_id, Round.id).scalar_subquery()
-        remembered[key] = db.scalar(select(Group).join(GroupMember, GroupMember.group_id == Group.id).where(
-            GroupMember.round_id == newest, GroupMember.participant_id == participant_id)
-            .options(joinedload(Group.round)))
+        remembered[key] = db.scalar(_GROUP_NOW, {"session_id": session_id, "participant_id": participant_id})
     return remembered[key]
 
 
@@ -592,3 +608,20 @@ def rotate_questions(db: DB, session: Session, round_: Round) -> None:
 
 def question_of(db: DB, group: Group) -> Question | None:
     return db.get(Question, group.question_id) if group.question_id else None
+
+
+_QUESTION_TEXT = select(Question.text).where(Question.id == bindparam("question_id"))
+_VOTING_STATE = select(Group.voting, Group.question_id).where(Group.id == bindparam("group_id"))
+
+
+def question_text(db: DB, group: Group) -> str | None:
+    """The group's question as a board shows it (its text only: no ORM object per snapshot)."""
+    return db.scalar(_QUESTION_TEXT, {"question_id": group.question_id}) if group.question_id else None
+
+
+def refresh_voting_state(db: DB, group: Group) -> None:
+    """Read the group's voting state and question again, as committed now (a snapshot under the
+    flipchart lock), in one plain SELECT instead of the ORM's refresh of expired attributes."""
+    row = db.execute(_VOTING_STATE, {"group_id": group.id}).one()
+    set_committed_value(group, "voting", row.voting)
+    set_committed_value(group, "question_id", row.question_id)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from limits import parse
 
 from workshop.extensions import limiter, socketio
@@ -27,9 +28,32 @@ class Conn:
     group_room: str | None = None  # the one group room a phone listens to (set_group_room)
 
 
+class SocketSessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, opened once per Socket.IO connection instead of on every event.
+
+    Flask-SocketIO (manage_session=False) pushes a request context with the connection's handshake
+    environ for every event, and Flask opens the session cookie again each time (signature check,
+    decompression, JSON: about 190 function calls per note). Events carry no cookie, so the session
+    cannot change during a connection: it is kept in that environ. Live handlers only read it."""
+
+    def open_session(self, app, request):
+        environ = request.environ
+        if not environ.get("PATH_INFO", "").startswith(SOCKETIO_PATH):
+            return super().open_session(app, request)
+        if SESSION_KEY not in environ:
+            environ[SESSION_KEY] = super().open_session(app, request)
+        return environ[SESSION_KEY]
+
+
+SOCKETIO_PATH = "/socket.io"
+SESSION_KEY = "paja.cookie_session"
+
+
 def init_app(app) -> None:
-    """The app keeps its own sockets; the async server's send queues are bounded."""
+    """The app keeps its own sockets; the async server's send queues are bounded; a socket's cookie
+    session is opened once."""
     app.extensions["paja_conns"] = {}
+    app.session_interface = SocketSessionInterface()
     from workshop.live.server import bound_send_queues
     bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_BYTES"])
 

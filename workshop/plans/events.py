@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Participant, PlanItem, Session
 from workshop.plans import service as plans
@@ -84,14 +84,14 @@ def on_item_deleted(event: plans.PlanItemDeleted) -> None:
 # --- handlers -----------------------------------------------------------------------------------
 
 @handlers.on_sync
-def send_plan_state(session: Session, conn: Conn, sid: str) -> None:
+def send_plan_state(session: Session, conn: Conn, state: State) -> None:
     db = get_db()
     if conn.role == "participant":
         participant = db.get(Participant, conn.participant_id)
-        socketio.server.enter_room(sid, room_of(session, participant.municipality), namespace="/")
-        socketio.emit("plan", plans_payload(db, session, participant.municipality), to=sid)
+        socketio.server.enter_room(state.sid, room_of(session, participant.municipality), namespace="/")
+        state.emit("plan", plans_payload(db, session, participant.municipality))
     else:
-        socketio.emit("plans", plans_payload(db, session), to=sid)
+        state.emit("plans", plans_payload(db, session))
 
 
 @handlers.on("plan_save", role="participant", schema=SavePayload, limit="plan", errors=PLAN_ERRORS)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveContext, LiveHandlers
+from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Poll, Session
 from workshop.polls import service as polls
@@ -92,11 +92,11 @@ def on_answered(event: polls.PollAnswered) -> None:
 # --- handlers -----------------------------------------------------------------------------------
 
 @handlers.on_sync
-def send_poll_state(session: Session, conn: Conn, sid: str) -> None:
+def send_poll_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role == "participant":
-        socketio.emit("poll", own_phone_payload(session, conn.participant_id), to=sid)
+        state.emit("poll", own_phone_payload(session, conn.participant_id))
     else:
-        socketio.emit("poll_results", results_payload(session, polls.shown_poll(get_db(), session)), to=sid)
+        state.emit("poll_results", results_payload(session, polls.shown_poll(get_db(), session)))
 
 
 @handlers.on("poll_state", role=("participant", "screen", "facilitator"),

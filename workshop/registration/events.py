@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Session
 from workshop.registration import service as registrations
@@ -25,6 +25,6 @@ def headcount_to_organiser(event: registrations.RegistrationChanged) -> None:
 
 
 @handlers.on_sync
-def send_registration_state(session: Session, conn: Conn, sid: str) -> None:
+def send_registration_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role == "facilitator":
-        socketio.emit("registrations", registrations_payload(get_db(), session), to=sid)
+        state.emit("registrations", registrations_payload(get_db(), session))

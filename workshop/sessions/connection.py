@@ -14,12 +14,12 @@ from flask_socketio import join_room
 
 from workshop.core.ids import row_id
 from workshop.db import get_db
-from workshop.live.handlers import LiveHandlers, sync_senders
+from workshop.live.handlers import LiveHandlers, State, sync_senders
 from workshop.live.registry import Conn, conns
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
-from workshop.sessions.guards import current_participant
+from workshop.sessions.guards import participant_cookie_name
 from workshop.web.guards import current_facilitator
 
 handlers = LiveHandlers()
@@ -40,12 +40,16 @@ def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
     session_id = auth.get("session")
     if not isinstance(session_id, int) or row_id(session_id) is None:  # a JSON number, not "1" or true
         return None
+    if role == "participant":  # the phone's row and its workshop in one query
+        found = sessions.participant_with_session(db, session_id,
+                                                  request.cookies.get(participant_cookie_name(session_id)))
+        if found is None:
+            return None
+        p, session = found
+        return Conn("participant", session_id, participant_id=p.id), session, p
     session = db.get(Session, session_id)
     if session is None:
         return None
-    if role == "participant":
-        p = current_participant(session)
-        return (Conn("participant", session_id, participant_id=p.id), session, p) if p else None
     if role == "facilitator":
         fac = current_facilitator() if cookie_session.get("fid") is not None else None
         if fac and sessions.session_for_facilitator(db, session_id, fac.id):
@@ -75,9 +79,11 @@ def on_connect(auth=None):
 
 
 def send_state(session: Session, conn: Conn, sid: str) -> None:
-    """Everything a freshly (re)connected page needs, feature by feature in registration order."""
-    for fn in sync_senders(current_app):
-        fn(session, conn, sid)
+    """Everything a freshly (re)connected page needs, feature by feature in registration order, as one
+    "state" message (live.handlers.State)."""
+    with State(sid) as state:
+        for fn in sync_senders(current_app):
+            fn(session, conn, state)
 
 
 @handlers.on("sync")

@@ -7,7 +7,7 @@ from flask import current_app
 
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn, away_after, close_screen_sockets
 from workshop.models import Session
 from workshop.sessions import service as sessions
@@ -134,7 +134,7 @@ def _announce_away(app, session_id: int, delay: float) -> None:
 
 
 @handlers.on_sync
-def send_session_state(session: Session, conn: Conn, sid: str) -> None:
-    socketio.emit("phase", phase_payload(session), to=sid)
+def send_session_state(session: Session, conn: Conn, state: State) -> None:
+    state.emit("phase", phase_payload(session))
     if conn.role != "participant":
-        socketio.emit("lobby", lobby_payload(session), to=sid)
+        state.emit("lobby", lobby_payload(session))

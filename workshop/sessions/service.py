@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 from sqlalchemy.orm import object_session
@@ -331,6 +331,19 @@ def participant_by_token(db: DB, session_id: int, token: str | None) -> Particip
     if p is None or p.session_id != session_id or p.removed:
         return None
     return p
+
+
+_PHONE_WITH_WORKSHOP = (select(Participant, Session).join(Session, Session.id == Participant.session_id)
+                        .where(Participant.token_hash == bindparam("token_hash"),
+                               Participant.session_id == bindparam("session_id"), Participant.removed.is_(False)))
+
+
+def participant_with_session(db: DB, session_id: int, token: str | None) -> tuple[Participant, Session] | None:
+    """participant_by_token and the workshop (with its settings) in one query: a phone's connect."""
+    if not token or len(token) > 100:
+        return None
+    row = db.execute(_PHONE_WITH_WORKSHOP, {"token_hash": hash_token(token), "session_id": session_id}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def mark_present(db: DB, participant: Participant) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workshop.extensions import socketio
 from workshop.live import registry as live
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.models import Session
 from workshop.timer import service as timer
 
@@ -22,6 +22,6 @@ def on_timer_changed(event: timer.TimerChanged) -> None:
 
 
 @handlers.on_sync
-def send_timer(session: Session, conn: live.Conn, sid: str) -> None:
+def send_timer(session: Session, conn: live.Conn, state: State) -> None:
     """A (re)connected page gets the current timer, idle included (it then hides the clock)."""
-    socketio.emit("timer", timer.state(session), to=sid)
+    state.emit("timer", timer.state(session))
