@@ -17,11 +17,15 @@ reachable server (the `pg_url` fixture skips otherwise).
 """
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -271,3 +275,124 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
             fac.close()
         srv.stop()
         db.close()
+
+
+# --- a reconnect storm on PostgreSQL, on a busy machine ----------------------------------------------
+
+STORM_PHONES = 100
+STORM_GROUPS = 10
+STORM_LIMIT = 10.0  # seconds from the restart until every phone has its snapshot again (issue 13)
+
+
+class CountingPhone(Phone):
+    """A phone that remembers when each flipchart snapshot arrived."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.boards_at: list[float] = []
+
+    def on_board(self, data):
+        super().on_board(data)
+        self.boards_at.append(time.monotonic())
+
+
+class CpuHog:
+    """A process that keeps one core busy until stopped (by its pid)."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_transaction(engine, dbname: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT pid, state, now() - state_change, left(query, 80) FROM pg_stat_activity "
+            "WHERE datname = :db AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"),
+            {"db": dbname})]
+
+
+@pytest.mark.postgres
+def test_a_hundred_phones_all_come_back_after_sigkill_on_postgresql_beside_a_cpu_hog(server_factory, pg_url):
+    """The storm is measured against this run's own pace: ten phones reconnecting one after another
+    beside the same CPU hog, just before the crash. A hundred at once must not take longer than twice
+    a hundred one by one (nor than STORM_LIMIT, whichever is more): no pool running dry, no timeouts."""
+    srv = server_factory("eventlet", {"DATABASE_URL": pg_url})
+    demo = srv.create_demo()
+    srv.start()
+    engine = create_engine(normalise_url(pg_url))
+    dbname = pg_url.rsplit("/", 1)[1]
+    phones: list[CountingPhone] = []
+    hog = None
+    try:
+        joined = join_many(srv.url, demo["code"], STORM_PHONES, MUNICIPALITIES)
+        fac = Facilitator(srv.url, demo["email"], demo["password"], joined[0]["session"])
+        fac.start_group_work(STORM_GROUPS)
+        fac.close()
+        phones = [CountingPhone(srv.url, j, f"s{i:03d}") for i, j in enumerate(joined)]
+        start_all(phones)
+        wait_until(lambda: all(p.group is not None for p in phones), 30, what="every phone's flipchart")
+        hog = CpuHog()
+
+        # Baseline: ten phones reconnect one after another, beside the hog.
+        started = time.monotonic()
+        for p in phones[:10]:
+            p.client.disconnect()
+            asked = time.monotonic()
+            p.connect()
+            wait_until(lambda p=p, asked=asked: p.boards_at and p.boards_at[-1] > asked, 10, what="a snapshot after reconnecting")
+        one_by_one = (time.monotonic() - started) / 10
+
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait(10)
+        wait_until(lambda: not any(p.connected for p in phones), 20, what="every phone noticing the crash")
+        srv.log = srv.instance / f"server-{srv.port}-restarted.log"
+        restarted = time.monotonic()
+        srv.start()
+        answering = time.monotonic()
+        cpu_at_start = cpu_seconds(srv.proc.pid)
+        peak = 0
+        lingering: list[tuple] = []
+
+        def all_back() -> bool:
+            nonlocal peak
+            rows = in_transaction(engine, dbname)
+            peak = max(peak, len(rows))
+            lingering.extend(row for row in rows if row[2].total_seconds() > 5.0)
+            return all(p.connected and p.boards_at and p.boards_at[-1] > restarted for p in phones)
+
+        wait_until(all_back, 120, 0.2, what="every phone back with its snapshot",
+                   detail=lambda: sum(1 for p in phones if p.boards_at and p.boards_at[-1] > restarted))
+        storm_cpu = cpu_seconds(srv.proc.pid) - cpu_at_start
+        hog.stop()
+        back = sorted(p.boards_at[-1] - answering for p in phones)
+        limit = max(STORM_LIMIT, 2 * STORM_PHONES * one_by_one)
+        print(f"\n{STORM_PHONES} phones beside a CPU hog: restart→answering {answering - restarted:.2f} s; then back "
+              f"median {back[len(back) // 2]:.2f} s, p90 {back[int(len(back) * 0.9)]:.2f} s, last {back[-1]:.2f} s "
+              f"(one by one {one_by_one:.3f} s a phone, limit {limit:.1f} s); "
+              f"at most {peak} connections idle in transaction; the server used {storm_cpu:.2f} s of CPU")
+
+        assert back[-1] <= limit, back
+        log = srv.output()
+        assert "QueuePool limit" not in log and "Traceback" not in log, log[-3000:]
+        # Whole-state reads take turns within the pool's 10 kept connections (the overflow stays free for
+        # notes and votes); a connection waits in an open transaction only while its turn runs.
+        assert peak <= 10 and not lingering, (peak, lingering)
+        wait_until(lambda: not in_transaction(engine, dbname), 5, what="no connection idle in transaction",
+                   detail=lambda: in_transaction(engine, dbname))
+    finally:
+        if hog is not None:
+            hog.stop()
+        close_all(phones)
+        srv.stop()
+        engine.dispose()
