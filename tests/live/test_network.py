@@ -11,6 +11,7 @@ that the bounds are reached within the test's time.
 """
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
@@ -32,7 +33,10 @@ pytestmark = pytest.mark.server
 
 MODES = ["eventlet", "gevent"]
 MUNICIPALITIES = ["320", "583", "614", "732", "742"]
-PING_INTERVAL, PING_TIMEOUT = 2, 2
+# The Engine.IO ping window, short so that the bounds are reached within the test's time. It is the one
+# setting fixed before anything can be measured: scripts/under_load.py widens it (PAJA_TEST_PING=5), as a
+# starved test process answers pings late and healthy phones would be cut.
+PING_INTERVAL = PING_TIMEOUT = float(os.environ.get("PAJA_TEST_PING", "2"))
 SERVED_WITHIN = 2.0  # seconds: every healthy phone's acknowledgement, on a calm machine
 CALM_FACTOR = 4  # … or this many times the slowest acknowledgement of the same run's calm start
 # 280 characters that JSON-escape to 12 bytes each: a note of ~3.4 kB on the wire.
