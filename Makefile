@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench bench-live translations clean
+.PHONY: run test test-under-load lint demo bench bench-live translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The suite 3 times in a row beside 2 CPU hogs (a busy CI runner); not part of normal CI.
+# e.g. make test-under-load UNDER_LOAD="--runs 5 -- -m server tests/live"; docs/testing-under-load.md.
+UNDER_LOAD ?=
+test-under-load: $(STAMP)
+	$(PY) scripts/under_load.py $(UNDER_LOAD)
 
 # Style (ruff) and the architecture's import rules (import-linter); both configured in pyproject.toml.
 lint: $(STAMP)

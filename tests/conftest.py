@@ -96,7 +96,7 @@ class ServerProcess:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy (a reconnect storm)
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not start: {self.log.read_text()}")

@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests)."""
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
     from workshop.extensions import babel, csrf, limiter, socketio
-    from workshop.live import quiet_logs, registry
+    from workshop.live import queue, quiet_logs, registry
     from workshop.live.server import TextPacket
     from workshop.web import assets, attempts, proxy, security, templating
     from workshop.web.converters import JoinCodeConverter, RowIdConverter
@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["PAJA_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **queue.client_manager(app),  # Redis: fast reconnect, then every page resyncs
         # None = same origin as the Host header; a list = exactly the configured site.
         cors_allowed_origins=[base] if base else None,
         max_http_buffer_size=64 * 1024,

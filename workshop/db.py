@@ -54,6 +54,11 @@ def get_db() -> Session:
 
 
 def _close_db(_exc=None) -> None:
+    release_db()
+
+
+def release_db() -> None:
+    """End the current request's or event's database session now: its connection goes back to the pool."""
     db = g.pop("db", None)
     if db is not None:
         db.close()

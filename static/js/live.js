@@ -50,6 +50,12 @@
     socket.on("connect", function () { setConnection("online"); document.body.dataset.live = "connected"; });
     socket.on("disconnect", function () { setConnection("offline"); document.body.dataset.live = "disconnected"; });
     socket.on("connect_error", function () { setConnection("offline"); });
+    // The server's message queue was away and is back: what other workers sent meanwhile never
+    // arrived, so ask for the whole state again (at a random moment within the spread it gives).
+    socket.on("resync", function (data) {
+      var spread = data && data.spread_ms > 0 ? data.spread_ms : 0;
+      setTimeout(function () { if (socket.connected) { socket.emit("sync"); } }, Math.random() * spread);
+    });
     Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
     // The whole state on (re)connect and on "sync" comes as one message, [[event, payload], ...]:
     // each part goes to the page's handlers of that event, in order, as if it had come alone.

@@ -1,6 +1,6 @@
 """Crash and restart: SIGKILL the real server mid-stream; nothing acknowledged is lost or doubled.
 
-56 phones join over HTTP, the facilitator publishes a mixed round of 8 groups and starts the group
+24 phones join over HTTP, the facilitator publishes a mixed round of 4 groups and starts the group
 work, every phone writes notes over Socket.IO (outbox, client ids, acknowledgements with a timeout),
 half of the groups start voting while the other half keep writing, and the server is killed with
 SIGKILL in the middle of it. It is restarted on the same port and database. Then:
@@ -17,11 +17,15 @@ reachable server (the `pg_url` fixture skips otherwise).
 """
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -32,13 +36,13 @@ from tests.live_phones import Facilitator, Phone, Screen, close_all, join_many, 
 
 pytestmark = pytest.mark.server
 
-PHONES = 56
-GROUPS = 8
+PHONES = 24  # a reconnect storm of a hundred is test_a_hundred_phones_… below; here the count adds nothing
+GROUPS = 4
 WARMUP_NOTES = 2  # every phone, before voting opens
 STREAM_NOTES = 10  # every phone of a writing group, while the server is killed
 VOTE_TAPS = 8  # every phone of a voting group, while the server is killed
 PACE = 0.25  # seconds between one phone's notes (or taps)
-KILL_AFTER = 0.35  # share of the streamed notes acknowledged before SIGKILL
+KILL_AFTER = 0.35  # share of the first half of the streamed notes acknowledged before SIGKILL
 MUNICIPALITIES = ["320", "583", "614", "732", "742"]  # the demo workshop's
 
 VARIANTS = [
@@ -95,6 +99,9 @@ class Stream(threading.Thread):
         super().__init__(name="stream", daemon=True)
         self.writers, self.voters, self.phones = writers, voters, phones
         self.stop = threading.Event()
+        # Half of each phone's notes and taps wait for the crash, so that some are written while the
+        # server is down and some taps come after the restart, however slow this machine is.
+        self.crashed = threading.Event()
         self.rng = random.Random(7)
         self.error: BaseException | None = None
         self.written = {p.label: 0 for p in writers}
@@ -111,13 +118,13 @@ class Stream(threading.Thread):
             while not self.stop.is_set():  # retries go on after the last note, as in board.js
                 now = time.monotonic()
                 for p in self.writers:
-                    if self.written[p.label] < STREAM_NOTES and now >= due[p.label]:
+                    if self.written[p.label] < self.allowed(STREAM_NOTES) and now >= due[p.label]:
                         # Written whether or not the server is up: it waits in the outbox.
                         self.written[p.label] += 1
                         p.write(f"{p.label} muistiinpano {self.written[p.label]} – yhteinen kalenteri 🎉")
                         due[p.label] = now + PACE
                 for p in self.voters:
-                    if self.taps[p.label] < VOTE_TAPS and now >= due[p.label] and p.connected \
+                    if self.taps[p.label] < self.allowed(VOTE_TAPS) and now >= due[p.label] and p.connected \
                             and not p.vote_waiting():
                         self.tap(p)
                         due[p.label] = now + PACE
@@ -126,6 +133,9 @@ class Stream(threading.Thread):
                 time.sleep(0.02)
         except BaseException as exc:
             self.error = exc
+
+    def allowed(self, total: int) -> int:
+        return total if self.crashed.is_set() else total // 2
 
     def tap(self, p: Phone) -> None:
         with p.lock:
@@ -163,20 +173,20 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         screen = Screen(srv.url, demo["screen"].rsplit("/", 1)[1])
         clients = [*phones, screen]
         start_all(clients)
-        wait_until(lambda: all(p.group is not None for p in phones), 15, what="every phone's flipchart")
+        wait_until(lambda: all(p.group is not None for p in phones), 30, what="every phone's flipchart")
 
         # Warm-up: every group gets notes to vote on.
         for p in phones:
             for i in range(WARMUP_NOTES):
                 p.write(f"{p.label} alku {i}")
-        wait_until(lambda: all(p.settled for p in phones), 20, what="warm-up notes acknowledged")
+        wait_until(lambda: all(p.settled for p in phones), 60, what="warm-up notes acknowledged")
         voting_groups = {n for n in range(1, GROUPS + 1) if n % 2}
         for number in sorted(voting_groups):
             fac.post("board/voting", action="open", group=str(number))
         voters = [p for p in phones if p.group in voting_groups]
         writers = [p for p in phones if p.group not in voting_groups]
         assert voters and writers
-        wait_until(lambda: all(p.voting == "open" for p in voters), 10, what="voting open on the voters' phones")
+        wait_until(lambda: all(p.voting == "open" for p in voters), 30, what="voting open on the voters' phones")
         setup = time.monotonic() - t0
 
         # The stream, and SIGKILL in the middle of it.
@@ -186,10 +196,11 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         def acked_streamed() -> int:
             return sum(len(p.acked) for p in writers) - len(writers) * WARMUP_NOTES
 
-        wait_until(lambda: acked_streamed() >= KILL_AFTER * streamed or stream.error, 20, 0.005,
-                   what="part of the stream acknowledged")
+        wait_until(lambda: acked_streamed() >= KILL_AFTER * streamed / 2 or stream.error, 60, 0.005,
+                   what="part of the stream's first half acknowledged")
         srv.proc.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
+        stream.crashed.set()
         srv.proc.wait(10)
         acked_at_kill = {p.label: dict(p.acked) for p in phones}
         votes_at_kill = sum(p.vote_acks for p in voters)
@@ -200,10 +211,10 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         srv.start()
         restarted_at = time.monotonic()
 
-        wait_until(lambda: all(p.connected for p in clients), 20, what="every client reconnected by itself")
+        wait_until(lambda: all(p.connected for p in clients), 60, what="every client reconnected by itself")
         reconnected = time.monotonic() - restarted_at
-        wait_until(lambda: stream.done() or stream.error, 30, what="the stream to finish")
-        wait_until(lambda: all(p.settled for p in phones) or stream.error, 20, what="every outbox empty",
+        wait_until(lambda: stream.done() or stream.error, 60, what="the stream to finish")
+        wait_until(lambda: all(p.settled for p in phones) or stream.error, 60, what="every outbox empty",
                    detail=lambda: [(p.label, p.connected, len(p.outbox)) for p in phones if not p.settled])
         # Recovery: until the last note written before the restart (in flight or offline) is acknowledged.
         recovered = max(p.acked_at[cid] for p in phones for cid, at in p.written_at.items()
@@ -212,7 +223,7 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
         stream.join(5)
         assert stream.error is None, stream.error
         # Settled: nothing arrives for a moment.
-        wait_until(lambda: time.monotonic() - max(c.last_event for c in clients) > 1.0, 10, what="quiet")
+        wait_until(lambda: time.monotonic() - max(c.last_event for c in clients) > 1.0, 30, what="quiet")
 
         # 1. Every acknowledged note is stored exactly once, under the acknowledged id.
         stored = db.notes(session_id)
@@ -261,7 +272,6 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
               f"{sum(p.vote_acks for p in voters)} votes; restart→all reconnected {reconnected:.2f} s, "
               f"restart→every note from before it acknowledged {recovered:.2f} s; "
               f"{sum(c.connect_errors for c in clients)} reconnect attempts failed while it was down; setup {setup:.1f} s, total {total:.1f} s")
-        assert total < 60
     finally:
         if stream is not None:
             stream.stop.set()
@@ -271,3 +281,125 @@ def test_sigkill_mid_stream_loses_and_doubles_nothing(request, server_factory, d
             fac.close()
         srv.stop()
         db.close()
+
+
+# --- a reconnect storm on PostgreSQL, on a busy machine ----------------------------------------------
+
+STORM_PHONES = 100
+STORM_GROUPS = 10
+STORM_LIMIT = 10.0  # seconds from the restart until every phone has its snapshot again (issue 13)
+
+
+class CountingPhone(Phone):
+    """A phone that remembers when each flipchart snapshot arrived."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.boards_at: list[float] = []
+
+    def on_board(self, data):
+        super().on_board(data)
+        self.boards_at.append(time.monotonic())
+
+
+class CpuHog:
+    """A process that keeps one core busy until stopped (by its pid)."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_transaction(engine, dbname: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT pid, state, now() - state_change, left(query, 80) FROM pg_stat_activity "
+            "WHERE datname = :db AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"),
+            {"db": dbname})]
+
+
+@pytest.mark.postgres
+def test_a_hundred_phones_all_come_back_after_sigkill_on_postgresql_beside_a_cpu_hog(server_factory, pg_url):
+    """The storm is measured against this run's own pace: ten phones reconnecting one after another
+    beside the same CPU hog, just before the crash. A hundred at once must not take longer than twice
+    a hundred one by one (nor than STORM_LIMIT, whichever is more): no pool running dry, no timeouts."""
+    srv = server_factory("eventlet", {"DATABASE_URL": pg_url})
+    demo = srv.create_demo()
+    srv.start()
+    engine = create_engine(normalise_url(pg_url))
+    dbname = pg_url.rsplit("/", 1)[1]
+    phones: list[CountingPhone] = []
+    hog = None
+    try:
+        joined = join_many(srv.url, demo["code"], STORM_PHONES, MUNICIPALITIES)
+        fac = Facilitator(srv.url, demo["email"], demo["password"], joined[0]["session"])
+        fac.start_group_work(STORM_GROUPS)
+        fac.close()
+        phones = [CountingPhone(srv.url, j, f"s{i:03d}") for i, j in enumerate(joined)]
+        start_all(phones)
+        wait_until(lambda: all(p.group is not None for p in phones), 30, what="every phone's flipchart")
+        hog = CpuHog()
+
+        # Baseline: ten phones reconnect one after another, beside the hog.
+        started = time.monotonic()
+        for p in phones[:10]:
+            p.client.disconnect()
+            asked = time.monotonic()
+            p.connect()
+            wait_until(lambda p=p, asked=asked: p.boards_at and p.boards_at[-1] > asked, 10, what="a snapshot after reconnecting")
+        one_by_one = (time.monotonic() - started) / 10
+
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait(10)
+        wait_until(lambda: not any(p.connected for p in phones), 20, what="every phone noticing the crash")
+        srv.log = srv.instance / f"server-{srv.port}-restarted.log"
+        restarted = time.monotonic()
+        srv.start()
+        answering = time.monotonic()
+        cpu_at_start = cpu_seconds(srv.proc.pid)
+        peak = 0
+        lingering: list[tuple] = []
+
+        def all_back() -> bool:
+            nonlocal peak
+            rows = in_transaction(engine, dbname)
+            peak = max(peak, len(rows))
+            lingering.extend(row for row in rows if row[2].total_seconds() > 5.0)
+            return all(p.connected and p.boards_at and p.boards_at[-1] > restarted for p in phones)
+
+        wait_until(all_back, 120, 0.2, what="every phone back with its snapshot",
+                   detail=lambda: sum(1 for p in phones if p.boards_at and p.boards_at[-1] > restarted))
+        storm_cpu = cpu_seconds(srv.proc.pid) - cpu_at_start
+        hog.stop()
+        back = sorted(p.boards_at[-1] - answering for p in phones)
+        limit = max(STORM_LIMIT, 2 * STORM_PHONES * one_by_one)
+        print(f"\n{STORM_PHONES} phones beside a CPU hog: restart→answering {answering - restarted:.2f} s; then back "
+              f"median {back[len(back) // 2]:.2f} s, p90 {back[int(len(back) * 0.9)]:.2f} s, last {back[-1]:.2f} s "
+              f"(one by one {one_by_one:.3f} s a phone, limit {limit:.1f} s); "
+              f"at most {peak} connections idle in transaction; the server used {storm_cpu:.2f} s of CPU")
+
+        assert back[-1] <= limit, back
+        log = srv.output()
+        assert "QueuePool limit" not in log and "Traceback" not in log, log[-3000:]
+        # Whole-state reads take turns within the pool's 10 kept connections (the overflow stays free for
+        # notes and votes; a disconnect or a ping may hold one more); a connection waits in an open
+        # transaction only while its turn runs. (Without the turns: 27–29 of the 30.)
+        assert peak < 15 and not lingering, (peak, lingering)
+        wait_until(lambda: not in_transaction(engine, dbname), 5, what="no connection idle in transaction",
+                   detail=lambda: in_transaction(engine, dbname))
+    finally:
+        if hog is not None:
+            hog.stop()
+        close_all(phones)
+        srv.stop()
+        engine.dispose()

@@ -2,11 +2,16 @@
 that never reads. The server keeps serving everyone else (acknowledgements within 2 s) and does not
 wait on a stuck client: it disconnects it.
 
+"Within 2 s" is on a calm machine: each test first measures the healthy pace of this run (the phones
+write a few notes at the test's pace, nothing going wrong) and on a slower machine (a busy CI runner, CPU hogs: `make
+test-under-load`) allows CALM_FACTOR times that instead.
+
 The server runs with short Engine.IO pings (2 s + 2 s) and a send queue of 256 kB per socket so
 that the bounds are reached within the test's time.
 """
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
@@ -28,8 +33,12 @@ pytestmark = pytest.mark.server
 
 MODES = ["eventlet", "gevent"]
 MUNICIPALITIES = ["320", "583", "614", "732", "742"]
-PING_INTERVAL, PING_TIMEOUT = 2, 2
-SERVED_WITHIN = 2.0  # seconds: every healthy phone's acknowledgement
+# The Engine.IO ping window, short so that the bounds are reached within the test's time. It is the one
+# setting fixed before anything can be measured: scripts/under_load.py widens it (PAJA_TEST_PING=5), as a
+# starved test process answers pings late and healthy phones would be cut.
+PING_INTERVAL = PING_TIMEOUT = float(os.environ.get("PAJA_TEST_PING", "2"))
+SERVED_WITHIN = 2.0  # seconds: every healthy phone's acknowledgement, on a calm machine
+CALM_FACTOR = 4  # … or this many times the slowest acknowledgement of the same run's calm start
 # 280 characters that JSON-escape to 12 bytes each: a note of ~3.4 kB on the wire.
 LONG = "🎉" * 280
 QUEUE_FULL = "does not read"  # what the server logs when it drops a socket whose send queue is full
@@ -66,7 +75,24 @@ class Evening:
 
     def start(self) -> None:
         start_all(self.clients)
-        wait_until(lambda: all(p.group is not None for p in self.phones), 15, what="every phone's flipchart")
+        wait_until(lambda: all(p.group is not None for p in self.phones), 30, what="every phone's flipchart")
+
+    def calibrate(self, phones=None, notes: int = 3, pace: float = 0.1) -> float:
+        """This run's healthy pace: the phones write as the test will, a few notes each, with nothing
+        going wrong. Sets (and
+        returns) `served_within`, the acknowledgement limit for the rest of the test: SERVED_WITHIN, or
+        CALM_FACTOR × the slowest calm acknowledgement on a machine slower than that; the phones re-send
+        after that long, and only acknowledgements sent from now on are held to it (assert_served)."""
+        phones = self.phones if phones is None else phones
+        for p in phones:
+            p.ack_timeout = 60.0  # no re-sends while measuring
+        write_stream(phones, notes, pace, lambda p, n: f"{p.label} aluksi {n}")
+        calm = max(lat for p in phones for _sent, lat in p.ack_latency)
+        self.served_within = max(SERVED_WITHIN, CALM_FACTOR * calm)
+        self.calibrated_at = time.monotonic()
+        for p in phones:
+            p.ack_timeout = self.served_within
+        return self.served_within
 
     def stored(self) -> list[tuple]:
         """(id, author's token hash, client id, text, group number) of the workshop's visible notes."""
@@ -121,7 +147,7 @@ def evening(server):
         e.close()
 
 
-def write_stream(phones: list[Phone], notes_each: int, pace: float, text, during=None, timeout: float = 30):
+def write_stream(phones: list[Phone], notes_each: int, pace: float, text, during=None, timeout: float = 60):
     """Every phone writes `notes_each` notes, one per `pace` seconds; overdue notes are re-sent; `during`
     runs every tick (faults). Returns when every phone has written its notes and emptied its outbox."""
     rng = random.Random(3)
@@ -145,16 +171,17 @@ def write_stream(phones: list[Phone], notes_each: int, pace: float, text, during
         [(p.label, p.connected, len(p.outbox)) for p in phones if not p.settled]))
 
 
-def assert_served(phones: list[Phone], within: float = SERVED_WITHIN) -> float:
-    """Each note was acknowledged on its first sending, within `within` seconds."""
-    worst = max(lat for p in phones for _sent, lat in p.ack_latency)
-    assert worst < within, f"a healthy phone waited {worst:.2f} s for an acknowledgement"
+def assert_served(phones: list[Phone], e: Evening) -> float:
+    """Each note was acknowledged on its first sending, those after the calibration within its limit."""
+    worst = max(lat for p in phones for sent, lat in p.ack_latency if sent >= e.calibrated_at)
+    assert worst < e.served_within, (f"a healthy phone waited {worst:.2f} s for an acknowledgement "
+                                     f"(limit {e.served_within:.2f} s from this run's calm start)")
     for p in phones:
         assert p.sends == len(p.written) == len(p.acked), (p.label, p.sends, len(p.written), len(p.acked))
     return worst
 
 
-def quiet(clients, seconds=1.0, timeout=15):
+def quiet(clients, seconds=1.0, timeout=30):
     wait_until(lambda: time.monotonic() - max(c.last_event for c in clients) > seconds, timeout, what="quiet")
 
 
@@ -164,9 +191,10 @@ def test_dropped_phones_come_back_and_resend(evening):
     """Half of the phones lose their connection abruptly, again and again, while everyone writes; they
     reconnect by themselves and re-send their outboxes. Nothing is lost or doubled; the phones that
     kept their connection were served within 2 s all along."""
-    e = evening(24, 4, ack_timeout=2.0)
+    e = evening(24, 4)
     screen = e.screen()
     e.start()
+    e.calibrate(pace=0.2)
     flaky = e.phones[::2]
     steady = e.phones[1::2]
     rng = random.Random(11)
@@ -184,17 +212,18 @@ def test_dropped_phones_come_back_and_resend(evening):
     write_stream(e.phones, 10, 0.2, lambda p, n: f"{p.label} nro {n}: kyläkoulun kerhotilat iltaisin", chaos)
     quiet(e.clients)
     stored = e.check_consistent()
-    assert len(stored) == 240 and len(drops) >= 20
+    assert len(stored) == 24 * 3 + 240 and len(drops) >= 20
     for p in flaky:
         assert p.connects >= 1 + drops.count(p.label), (p.label, p.connects, drops.count(p.label))
     assert sum(p.sends - len(p.written) for p in flaky) > 0, "no note had to be re-sent"
-    worst = assert_served(steady)
+    worst = assert_served(steady, e)
     visible = {}
     for note_id, _p, _c, body, group in stored:
         visible.setdefault(group, {})[note_id] = body
     assert {g: v for g, v in screen.view.items() if v} == visible
     print(f"\n[{e.srv.mode}] {len(drops)} drops of {len(flaky)} phones, {len(stored)} notes once each; "
-          f"{sum(p.sends - len(p.written) for p in flaky)} re-sends; steady phones' slowest ack {worst:.2f} s")
+          f"{sum(p.sends - len(p.written) for p in flaky)} re-sends; steady phones' slowest ack {worst:.2f} s "
+          f"(limit {e.served_within:.2f} s)")
 
 
 # --- a slow phone --------------------------------------------------------------------------------
@@ -203,8 +232,9 @@ def test_slow_phone_does_not_slow_the_others(evening):
     """One phone spends 0.15 s in every event handler (an old phone, a busy page) while its group writes
     fast. The others are served within 2 s; the slow phone ends up with the right flipchart (catching
     up, or disconnected by the ping timeout and given a fresh snapshot when it comes back)."""
-    e = evening(16, 2, ack_timeout=2.0)
+    e = evening(16, 2)
     e.start()
+    e.calibrate()
     slow_group = e.phones[0].group
     slow = Phone(e.srv.url, e.joined[0], "slow", slow=0.15)  # a second phone of the same participant
     e.add(slow).connect()
@@ -213,13 +243,13 @@ def test_slow_phone_does_not_slow_the_others(evening):
     started = time.monotonic()
     write_stream(writers, 12, 0.1, lambda p, n: f"{p.label} {n} {LONG[:100]}")
     stream_time = time.monotonic() - started
-    worst = assert_served(writers)
+    worst = assert_served(writers, e)
     wait_until(lambda: slow.connected and slow.view == {i: t for i, _p, _c, t, g in e.stored() if g == slow_group},
                30, 0.2, what="the slow phone to catch up")
     quiet(e.clients)
     e.check_consistent([*writers, slow])
     print(f"\n[{e.srv.mode}] {len(writers)} phones wrote {12 * len(writers)} notes in {stream_time:.1f} s, slowest "
-          f"ack {worst:.2f} s; the slow phone was disconnected {slow.disconnects}× and caught up "
+          f"ack {worst:.2f} s (limit {e.served_within:.2f} s); the slow phone was disconnected {slow.disconnects}× and caught up "
           f"{time.monotonic() - started - stream_time:.1f} s after the stream")
 
 
@@ -229,11 +259,13 @@ def test_silent_stuck_client_is_disconnected(server, evening):
     """A projector that completes the handshake and then neither reads nor answers pings: the server
     closes the connection after the ping timeout, even with nothing to send to it."""
     e = evening(2, 1)
+    e.start()
+    e.calibrate()
     stuck = StuckClient(server.port, {"role": "screen", "token": e.demo["screen"].rsplit("/", 1)[1]})
     try:
         assert stuck.server_side_state() == "ESTABLISHED"
         started = time.monotonic()
-        bound = 2 * (PING_INTERVAL + PING_TIMEOUT) + 4
+        bound = 2 * (PING_INTERVAL + PING_TIMEOUT) + 2 * e.served_within
         wait_until(lambda: stuck.server_side_state() != "ESTABLISHED", bound, 0.1,
                    what="the server to close the silent client's connection")
         print(f"\n[{server.mode}] silent client closed by the server after {time.monotonic() - started:.1f} s")
@@ -246,8 +278,9 @@ def test_client_that_never_reads_does_not_hold_up_the_others(server, evening):
     timeout never fires) while 16 phones in 4 groups write long notes as fast as allowed. Every note
     is broadcast to it (800 kB in all): the server disconnects it once 256 kB wait in its queue and
     closes its connection, instead of waiting for it; the phones are served within 2 s all along."""
-    e = evening(16, 4, ack_timeout=2.0)
+    e = evening(16, 4)
     e.start()
+    e.calibrate()
     stuck = StuckClient(server.port, {"role": "screen", "token": e.demo["screen"].rsplit("/", 1)[1]})
     stuck.keep_alive()
     drops_before = server.output().count(QUEUE_FULL)
@@ -261,19 +294,21 @@ def test_client_that_never_reads_does_not_hold_up_the_others(server, evening):
 
         write_stream(e.phones, 15, 0.1, lambda p, n: f"{p.label}-{n} {LONG[:270]}", watch)
         stream_time = time.monotonic() - started
-        worst = assert_served(e.phones)
+        worst = assert_served(e.phones, e)
         # Dropped because its queue was full (the log says so), during the stream, not at a timeout.
-        wait_until(lambda: server.output().count(QUEUE_FULL) > drops_before, 2, what="the stuck client dropped")
+        wait_until(lambda: server.output().count(QUEUE_FULL) > drops_before, e.served_within,
+                   what="the stuck client dropped")
         assert server.output().count(QUEUE_FULL) == drops_before + 1, "a healthy phone was dropped too"
         # Its writer blocks once the kernel's buffers are full (during the stream) and times out after
         # ping_interval + ping_timeout; eventlet then spends as long again on the closing frame.
-        bound = stream_time + 2 * (PING_INTERVAL + PING_TIMEOUT) + 3
+        bound = stream_time + 2 * (PING_INTERVAL + PING_TIMEOUT) + 1.5 * e.served_within
         wait_until(lambda: watch() or closed_at, max(0.1, bound - (time.monotonic() - started)), 0.1,
                    what="the server to close the stuck client's connection")
         quiet(e.clients)
         stored = e.check_consistent()
-        assert len(stored) == 240
-        print(f"\n[{server.mode}] 240 notes of 3.4 kB in {stream_time:.1f} s, slowest ack {worst:.2f} s; the "
+        assert len(stored) == 16 * 3 + 240
+        print(f"\n[{server.mode}] 240 notes of 3.4 kB in {stream_time:.1f} s, slowest ack {worst:.2f} s "
+              f"(limit {e.served_within:.2f} s); the "
               f"stuck projector was dropped at its queue's limit, connection closed after {closed_at[0]:.1f} s")
     finally:
         stuck.close()

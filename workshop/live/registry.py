@@ -7,13 +7,16 @@ of one facilitator's sockets.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from limits import parse
 
+from workshop.db import release_db
 from workshop.extensions import limiter, socketio
 
 log = logging.getLogger(__name__)
@@ -54,8 +57,27 @@ def init_app(app) -> None:
     session is opened once."""
     app.extensions["paja_conns"] = {}
     app.session_interface = SocketSessionInterface()
+    # (threading is patched by eventlet/gevent before create_app: this is a green semaphore there.)
+    app.extensions["paja_state_gate"] = threading.BoundedSemaphore(max(1, app.config["DB_POOL_SIZE"]))
     from workshop.live.server import bound_send_queues
     bound_send_queues(socketio.server.eio, app.config["SEND_QUEUE_BYTES"])
+
+
+@contextmanager
+def state_gate() -> Iterator[None]:
+    """Whole-state reads (connects and "sync") use at most the pool's kept connections at once.
+
+    After a restart, or when the message queue is back, every phone asks for its state at the same
+    moment. Each read holds a pooled connection until it is done, and on a busy machine its green
+    thread waits long for the CPU between queries: a hundred at once would leave every connection
+    "idle in transaction", take the overflow that notes and votes need, and keep the rest waiting for
+    the pool until it times out. Here the others wait their turn before taking a connection, and
+    each gives it back before the next one starts."""
+    with current_app.extensions["paja_state_gate"]:
+        try:
+            yield
+        finally:
+            release_db()
 
 
 def current_conn() -> Conn | None:

@@ -15,7 +15,7 @@ from flask_socketio import join_room
 from workshop.core.ids import row_id
 from workshop.db import get_db
 from workshop.live.handlers import LiveHandlers, State, sync_senders
-from workshop.live.registry import Conn, conns
+from workshop.live.registry import Conn, conns, state_gate
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
@@ -59,6 +59,11 @@ def _authenticate(auth) -> tuple[Conn, Session, Participant | None] | None:
 
 @handlers.on("connect")
 def on_connect(auth=None):
+    with state_gate():  # a reconnect storm takes turns (registry.state_gate)
+        return _connect(auth)
+
+
+def _connect(auth) -> bool:
     who = _authenticate(auth)
     if who is None:
         log.warning("Socket.IO connection refused from %s: no valid credential", request.remote_addr)
@@ -92,7 +97,8 @@ def on_sync_request(*_args):
     conn = conns().get(request.sid)
     if conn is None:
         return {"ok": False}
-    send_state(get_db().get(Session, conn.session_id), conn, request.sid)
+    with state_gate():
+        send_state(get_db().get(Session, conn.session_id), conn, request.sid)
     return {"ok": True}
 
 
