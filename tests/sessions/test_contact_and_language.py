@@ -38,11 +38,11 @@ def test_contact_and_language_are_saved_and_shown_on_participant_pages(client, a
     join = client.get(f"/{session.join_code}").get_data(as_text=True)
     assert 'href="tel:+358401234567"' in join and 'href="mailto:maija@example.fi"' in join
     assert "Maija Ohjaaja" in join
-    assert '<h1 lang="sv">Itä-Lapin elinvoimapaja</h1>' in join  # Finnish UI, Swedish workshop
+    assert '<h1 class="phone-title" lang="sv">Itä-Lapin elinvoimapaja</h1>' in join  # Finnish UI, Swedish workshop
     post_form(client, f"/{session.join_code}", {"municipality": "583", "background": "ngo"})
     phone = client.get(f"/{session.join_code}").get_data(as_text=True)
     assert 'id="phase-title"' in phone and 'href="tel:+358401234567"' in phone
-    assert '<h1 lang="sv">Itä-Lapin elinvoimapaja</h1>' in phone
+    assert '<h1 class="phone-title" lang="sv">Itä-Lapin elinvoimapaja</h1>' in phone
 
 
 def test_bad_contact_is_refused_and_nothing_changes(client, app, auth):
@@ -81,7 +81,7 @@ def test_finnish_content_is_marked_on_swedish_and_english_pages(client, app, ui,
     client.set_cookie(LANG_COOKIE, ui)
     html = client.get(f"/{session.join_code}").get_data(as_text=True)
     assert f'<html lang="{ui}">' in html
-    assert ('<h1 lang="fi">Itä-Lapin paja</h1>' in html) is marked
+    assert ('<h1 class="phone-title" lang="fi">Itä-Lapin paja</h1>' in html) is marked
     screen = client.get(f"/screen/{session.screen_token}").get_data(as_text=True)
     assert ('class="screen-title" lang="fi"' in screen) is marked
 
