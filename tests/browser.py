@@ -59,6 +59,8 @@ class Browsing:
         self.pages: dict[str, object] = {}
 
     def new_page(self, label: str, **context_options):
+        # A phone or laptop in Finland: the first visit takes the browser's language (Accept-Language).
+        context_options.setdefault("locale", "fi-FI")
         ctx = self.browser.new_context(base_url=self.base_url, **context_options)
         ctx.set_default_timeout(10_000)
         ctx.add_init_script(CSP_LISTENER)
