@@ -18,6 +18,7 @@ from workshop.web.labels import (
     STRATEGY_LABELS,
     VOTING_LABELS,
     municipality_label,
+    tie_message,
 )
 
 
@@ -76,6 +77,7 @@ def init_templating(app: Flask) -> None:
             "plan_status_labels": PLAN_STATUS_LABELS,
             "municipality_name": lambda code: municipality_label(code, lang),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "tie_message": tie_message,
         }
 
     app.add_template_filter(local_datetime)
