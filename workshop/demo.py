@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from workshop.accounts.service import create_facilitator, hash_password
+from workshop.campaigns import service as campaigns
 from workshop.feedback import service as feedback
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
@@ -102,6 +103,12 @@ FEEDBACK = [
     ("2", "Enemmän aikaa keskustelulle", "no"), ("4", "Hyvä fasilitointi", "yes"),
 ]
 
+CARS = [("Sallan kimppakyyti", 4, 96, "732"), ("Savukosken VPK:n pakettiauto", 6, 84, "742"),
+        ("Posion Latu", 3, 110, "614"), ("Pelkosenniemen nuoret", 2, 38, "583")]
+GOOD_DEEDS = [("Savukosken VPK", "Järjesti kyläläisille ensiapukurssin ja lainasi kalustoa kesätapahtumiin.", "742"),
+              ("Kemijärven Martat", "Kokkasivat joka viikko kotiin jäävien ikäihmisten kanssa.", "320"),
+              ("Posion Kyläyhdistys", "Avasivat kylätalon etätyöpisteeksi kaikille.", "614")]
+
 
 def _facilitator(db, password: str) -> Facilitator:
     """The one demo facilitator: made the first time, its password renewed each time."""
@@ -143,6 +150,11 @@ def _sample_evening(db, fac: Facilitator, keep_open: bool):
     session = sessions.create_session(db, fac.id, SessionSpec(starts_at=starts, **{**DEMO_SPEC,
                                                                                    "title": SAMPLE_TITLE}))
     registration.open_registration(db, session, closes_at=None, capacity=30)
+    campaigns.configure(db, session, carpool=True, good_deed=True)
+    for name, passengers, km, code in CARS:
+        campaigns.report_carpool(db, session, name, passengers, km, code)
+    for nominee, deed, code in GOOD_DEEDS:
+        campaigns.nominate(db, session, nominee, deed, code)
     for i, (name, municipality, background, organisation) in enumerate(PEOPLE[:12]):
         registration.register(db, session, RegistrationData(
             name=f"{name} Esimerkki", municipality=municipality, background=background,
