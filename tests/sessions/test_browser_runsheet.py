@@ -146,7 +146,7 @@ def test_a_whole_evening_from_the_run_sheet_alone(browsing: Browsing, server):
         phone.write(f"Ajatus {i + 1}: yhteinen tapahtumakalenteri")
     for phone in phones:
         groups.setdefault(tuple(phone.group_notes()), []).append(phone)
-    for notes, members in groups.items():  # a fourth note per group, so that the votes can tie
+    for members in groups.values():  # a fourth note per group, so that the votes can tie
         members[0].write("Vielä yksi: kimppakyydit kylistä")
     expect(big.locator(".screen-board [data-note-count]").first).to_have_text("4")
     assert_fits(projectors, "groupwork")
