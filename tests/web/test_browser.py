@@ -123,7 +123,7 @@ def open_projector(b: Browsing, fac, server) -> tuple:
     """The projector view, on another computer (no login); returns (page, decoded join URL)."""
     code = fac.locator("strong.code").text_content().strip()
     assert re.fullmatch(r"\d{6}", code)
-    screen_href = fac.locator('section[aria-labelledby="join-h"] a[href*="/screen/"]').get_attribute("href")
+    screen_href = fac.locator('.run-head a[href*="/screen/"]').get_attribute("href")
     screen = b.new_page("projector", **PROJECTOR)
     screen.goto(screen_href)
     wait_live(screen)
