@@ -28,6 +28,7 @@ def server(server_factory, chromium_path):
 def test_facilitator_downloads_and_prints(browsing: Browsing, server):
     b = browsing
     fac = log_in(b, server)
+    fac.locator("#settings summary").click()  # the run sheet folds the exports away
     section = fac.locator("section[aria-labelledby=exports-h]")
     expect(section).to_be_visible()
     b.check_a11y(fac, "session page with exports")

@@ -193,8 +193,8 @@ def test_facilitator_runs_the_lobby_and_phones_follow_live(browsing, server):
     b.screenshot(screen, "projector-two-joined")
     b.screenshot(aino, "phone-lobby", full_page=True)
 
-    fac.locator('button[name="phase"][value="info"]').click()  # a plain form post: this page reloads
-    expect(fac.locator('button[name="phase"][value="info"]')).to_have_attribute("aria-pressed", "true")
+    fac.locator('.phase-buttons button[value="info"]').click()  # a plain form post: this page reloads
+    expect(fac.locator('.phase-buttons button[value="info"]')).to_have_attribute("aria-pressed", "true")
     for phone in (aino, ville):
         expect(phone.locator("#phase-title")).to_have_text(phase_label(phone, "info"))
         expect(phone.locator("#live-root")).to_have_attribute("data-phase", "info")
