@@ -120,7 +120,7 @@ class ServerProcess:
             "code": re.search(r"Join code:\s+(\d{6})", info).group(1),
             "email": re.search(r"Login:\s+(\S+) /", info).group(1),
             "password": re.search(r"Login:\s+\S+ / (\S+)", info).group(1),
-            "screen": re.search(r"Projector:\s+(/screen/\S+)", info).group(1),
+            "screen": re.search(r"^Projector:\s+\S+?(/screen/\S+)", info, re.M).group(1),
         }
 
 

@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "workshop.results.routes",
     "workshop.exports.routes",
     "workshop.pages.screen",
+    "workshop.pages.runsheet",
     "workshop.pages.phone",
 )
 LIVE_HANDLERS = (

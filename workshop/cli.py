@@ -83,16 +83,50 @@ def create_facilitator_command(email, name, password):
     click.echo(f"Facilitator {fac.email} created.")
 
 
+def public_base_url() -> str:
+    """Where phones reach this server: PAJA_BASE_URL, else this computer's LAN address and PAJA_PORT
+    (as run.py prints them)."""
+    import os
+    import socket
+    if current_app.config.get("PAJA_BASE_URL"):
+        return current_app.config["PAJA_BASE_URL"]
+    host = os.environ.get("PAJA_HOST", "0.0.0.0")
+    address = host
+    if host in ("0.0.0.0", "::"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks a route, sends nothing
+                address = s.getsockname()[0]
+        except OSError:
+            address = "127.0.0.1"
+    return f"http://{address}:{os.environ.get('PAJA_PORT', '5000')}"
+
+
 @paja.command("demo")
-def demo_command():
-    """Create a demo facilitator and a demo session with realistic content."""
+@click.option("--keep-open", is_flag=True, help="Leave the sample evening open (screenshots, projector tests).")
+def demo_command(keep_open):
+    """(Re)create the demo facilitator's finished sample evening and an empty workshop to run live."""
+    from flask import url_for
+
     from workshop.demo import create_demo
     upgrade_database()
-    info = create_demo(get_db())
-    click.echo(f"Demo workshop: {info['title']}")
-    click.echo(f"Join code:     {info['join_code']}")
-    click.echo(f"Login:         {info['email']} / {info['password']}")
-    click.echo(f"Projector:     /screen/{info['screen_token']}")
+    info = create_demo(get_db(), keep_open=keep_open)
+    with current_app.test_request_context(base_url=public_base_url()):
+        def url(endpoint, **values):
+            return url_for(endpoint, _external=True, **values)
+        click.echo(f"Login:         {info['email']} / {info['password']}")
+        click.echo(f"               {url('auth.login')}")
+        click.echo(f"Sample evening: {info['sample_title']}")
+        click.echo(f"  Run sheet:    {url('facilitator.session_page', session_id=info['sample_id'])}")
+        click.echo(f"  Results page: {url('results.results_page', token=info['results_token'])}")
+        if keep_open:
+            click.echo(f"  Projector:    {url('screen.screen', token=info['sample_screen_token'])}")
+            click.echo(f"  Sample code:  {info['sample_join_code']}")
+        click.echo(f"Demo workshop: {info['title']}")
+        click.echo(f"Join code:     {info['join_code']}")
+        click.echo(f"  Phones:       {url('phone.join', code=info['join_code'])}")
+        click.echo(f"  Run sheet:    {url('facilitator.session_page', session_id=info['session_id'])}")
+        click.echo(f"Projector:     {url('screen.screen', token=info['screen_token'])}")
 
 
 @paja.command("purge")

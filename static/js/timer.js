@@ -15,6 +15,7 @@
   var lastSeconds = null; // what the previous tick showed: a moment is crossed, not merely present
   var shownStatus = null;
   var ticker = null;
+  var phase = null;       // the workshop's phase now: a finished timer of an earlier phase is not shown
 
   function text(key) { return Paja.text("timer-texts", key); }
 
@@ -30,7 +31,7 @@
 
   function statusOf(seconds) {
     if (!state || (!state.running && state.remaining === null)) { return "idle"; }
-    if (seconds === 0) { return "done"; }
+    if (seconds === 0) { return state.phase && phase && state.phase !== phase ? "idle" : "done"; }
     if (!state.running) { return "paused"; }
     return seconds <= WARNING_SECONDS ? "warning" : "running";
   }
@@ -93,4 +94,9 @@
 
   box.addEventListener("animationend", function () { box.classList.remove("timer-emphasis"); });
   Paja.on("timer", onTimer);
+  Paja.on("phase", function (data) {
+    phase = data.open === false ? "closed" : data.phase;
+    shownStatus = null;
+    if (state) { render(); }
+  });
 })();

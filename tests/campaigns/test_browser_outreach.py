@@ -95,7 +95,7 @@ def test_registration_door_and_feedback(browsing, server):
         mark_page(page)
     fac.goto(session_url)
     fac.locator('.phase-buttons button[value="feedback"]').click()
-    fac.locator('a[href$="/feedback"]').click()
+    fac.locator('.run-more a[href$="/feedback"]').click()
     fac.locator('button[name="panel"][value="feedback_results"]').click()
     expect(screen.locator("#screen-feedback-results")).to_be_visible()
     for page, rating, again in ((phone, "5", "yes"), (other, "3", "maybe")):

@@ -149,8 +149,8 @@ def publish_groups(fac, demo: dict, count: int) -> None:
 def set_phase(fac, demo: dict, phase: str) -> None:
     if not fac.url.endswith(demo["page"]):
         fac.goto(demo["page"])
-    fac.locator(f'button[name="phase"][value="{phase}"]').click()
-    expect(fac.locator(f'button[name="phase"][value="{phase}"]')).to_have_attribute("aria-pressed", "true")
+    fac.locator(f'.phase-buttons button[value="{phase}"]').click()
+    expect(fac.locator(f'.phase-buttons button[value="{phase}"]')).to_have_attribute("aria-pressed", "true")
 
 
 def write_note(phone, text: str) -> str:

@@ -36,8 +36,8 @@ def test_two_phones_write_the_plan_live_without_fetching_the_page(browsing, serv
     fac = log_in(b, server)
     aino = join(b, server, ("Aino", "320", "ngo"))
     ville = join(b, server, ("Ville", "320", "officer"))
-    fac.locator('button[name="phase"][value="plan"]').click()
-    expect(fac.locator('button[name="phase"][value="plan"]')).to_have_attribute("aria-pressed", "true")
+    fac.locator('.phase-buttons button[value="plan"]').click()
+    expect(fac.locator('.phase-buttons button[value="plan"]')).to_have_attribute("aria-pressed", "true")
     loads = {p: page_loads(p, server.demo["code"]) for p in (aino, ville)}
     for phone in (aino, ville):
         wait_live(phone)

@@ -111,8 +111,8 @@ def test_start_pause_resume_extend_reset(app, workshop, clock):
         seq = s.seq
         timer.start(db, s, 5, "Kahvitauko")
         assert timer.state(s) == {"running": True, "ends_at": "2026-12-01T16:05:00.000Z", "remaining": None,
-                                  "label": "Kahvitauko", "server_now": "2026-12-01T16:00:00.000Z",
-                                  "seq": seq + 1}
+                                  "label": "Kahvitauko", "phase": "lobby",
+                                  "server_now": "2026-12-01T16:00:00.000Z", "seq": seq + 1}
         clock.advance(90)
         timer.pause(db, s)
         assert (s.timer_state.ends_at, s.timer_state.remaining) == (None, 210)
@@ -390,7 +390,7 @@ def test_phones_and_projector_follow_start_and_pause(app, facilitator, workshop,
     timer_action(facilitator, workshop.id, "pause")
     for sio in (phone, screen):
         paused = events(sio, "timer")[-1]
-        assert paused == {"running": False, "ends_at": None, "remaining": 240, "label": None,
+        assert paused == {"running": False, "ends_at": None, "remaining": 240, "label": None, "phase": "lobby",
                           "server_now": "2026-12-01T16:01:00.000Z", "seq": paused["seq"]}
     assert events(stranger, "timer") == []
 
@@ -419,3 +419,23 @@ def test_sync_resends_an_idle_timer(app, workshop):
     screen.emit("sync")
     idle = events(screen, "timer")[-1]
     assert (idle["ends_at"], idle["remaining"]) == (None, None)
+
+
+def test_a_finished_timer_is_shown_only_in_its_own_phase(app, workshop, clock):
+    """ "00:00 Time is up" of the lobby's timer does not stay through the next phases; a running one does."""
+    from workshop.sessions import service as sessions
+    from workshop.timer.routes import timer_view
+    with app.app_context():
+        db = get_db()
+        s = db.get(Session, workshop.id)
+        timer.start(db, s, 1, "Kahvit")
+        sessions.set_phase(db, s, "info")
+        assert timer_view(s)["active"]  # still running: it stays into the next phase
+        clock.advance(61)
+        assert not timer_view(s)["active"] and timer.state(s)["phase"] == "lobby"
+        sessions.set_phase(db, s, "lobby")
+        assert timer_view(s)["status"] == "done"  # in its own phase it says that time is up
+        timer.start(db, s, 1)
+        clock.advance(61)
+        sessions.close_session(db, s)
+        assert not timer_view(s)["active"]

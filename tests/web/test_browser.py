@@ -123,7 +123,7 @@ def open_projector(b: Browsing, fac, server) -> tuple:
     """The projector view, on another computer (no login); returns (page, decoded join URL)."""
     code = fac.locator("strong.code").text_content().strip()
     assert re.fullmatch(r"\d{6}", code)
-    screen_href = fac.locator('section[aria-labelledby="join-h"] a[href*="/screen/"]').get_attribute("href")
+    screen_href = fac.locator('.run-head a[href*="/screen/"]').get_attribute("href")
     screen = b.new_page("projector", **PROJECTOR)
     screen.goto(screen_href)
     wait_live(screen)
@@ -190,8 +190,8 @@ def test_facilitator_runs_the_lobby_and_phones_follow_live(browsing, server):
     b.screenshot(screen, "projector-two-joined")
     b.screenshot(aino, "phone-lobby", full_page=True)
 
-    fac.locator('button[name="phase"][value="info"]').click()  # a plain form post: this page reloads
-    expect(fac.locator('button[name="phase"][value="info"]')).to_have_attribute("aria-pressed", "true")
+    fac.locator('.phase-buttons button[value="info"]').click()  # a plain form post: this page reloads
+    expect(fac.locator('.phase-buttons button[value="info"]')).to_have_attribute("aria-pressed", "true")
     for phone in (aino, ville):
         expect(phone.locator("#phase-title")).to_have_text(phase_label(phone, "info"))
         expect(phone.locator("#live-root")).to_have_attribute("data-phase", "info")

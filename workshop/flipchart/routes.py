@@ -19,15 +19,24 @@ from workshop.grouping.service import RoundError
 from workshop.models import Participant
 from workshop.sessions import service as sessions
 from workshop.sessions.guards import current_participant, own_session
-from workshop.web.guards import login_required
-from workshop.web.labels import NOTE_ERRORS, ROUND_ERRORS
+from workshop.web.guards import is_safe_path, login_required
+from workshop.web.labels import NOTE_ERRORS, ROUND_ERRORS, tie_message
 
 bp = Blueprint("board", __name__, url_prefix="/f/sessions/<int:session_id>")
 phone_bp = Blueprint("phone_notes", __name__)
 
 
-def _back(session):
-    return redirect(url_for("board.board_page", session_id=session.id))
+def _back(session, anchor: str = ""):
+    """Back to the page the form came from: the run sheet sends `next`, the board page does not."""
+    target = request.form.get("next")
+    if is_safe_path(target):
+        return redirect(target + anchor)
+    return redirect(url_for("board.board_page", session_id=session.id) + anchor)
+
+
+def tie_messages(db, groups) -> list[str]:
+    """What closing the vote left to decide, one line per tied group (never "top 3 chosen" then)."""
+    return [msg for g in groups if (msg := tie_message(g.number, live_flipchart.top_payload(db, g)))]
 
 
 def _current_round_or_back(session):
@@ -93,8 +102,12 @@ def voting_control(session_id: int):
             flipchart.open_voting(get_db(), session, round_, numbers)
             flash(_("Voting is open."), "success")
         elif action == "close":
-            flipchart.close_voting(get_db(), session, round_, numbers)
-            flash(_("Voting is closed; the top 3 are ready."), "success")
+            closed = flipchart.close_voting(get_db(), session, round_, numbers)
+            ties = tie_messages(get_db(), closed)
+            if ties:
+                flash(" ".join([_("Voting is closed. Still to decide:"), *ties]), "warning")
+            else:
+                flash(_("Voting is closed; the top 3 are ready."), "success")
         else:
             abort(400)
     except NoteError as exc:
@@ -180,7 +193,7 @@ def present(session_id: int, action: str):
     if action not in flipchart.PRESENTATION_ACTIONS:
         abort(404)
     flipchart.step_presentation(get_db(), session, round_, action)
-    return redirect(url_for("board.board_page", session_id=session.id) + "#present")
+    return _back(session, "#present")
 
 
 # --- the phone's flipchart and votes without JavaScript (the same service calls as Socket.IO) -------

@@ -31,7 +31,7 @@ from workshop.core.time import utcnow
 from workshop.flipchart.models import FlipchartSettings
 from workshop.grouping.service import current_round, group_now
 from workshop.models import Group, GroupMember, Note, Participant, Round, Session, Vote
-from workshop.sessions.service import bump
+from workshop.sessions.service import bump, set_phase
 
 MAX_CHARS = 280
 NOTES_PER_MINUTE = 20
@@ -544,3 +544,14 @@ def step_presentation(db: DB, session: Session, round_: Round, action: str) -> i
     db.commit()
     publish(PresentationStepped(session, current))
     return current
+
+
+def change_phase(db: DB, session: Session, phase: str) -> Session:
+    """The run sheet's phase change. Entering the presentation shows group 1 at once, so the projector
+    never goes blank waiting for a "start"; every other phase is the session's own change."""
+    round_ = current_round(db, session)
+    if (phase == "presentation" and session.is_open and session.phase != "presentation"
+            and round_ is not None and round_.groups):
+        step_presentation(db, session, round_, "start")
+        return session
+    return set_phase(db, session, phase)

@@ -1,4 +1,4 @@
-"""Facilitator pages: list, create and edit sessions, run the phases, close."""
+"""Facilitator pages: list, create and edit sessions, lock, close (the run sheet is pages/runsheet.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,15 +6,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workshop.db import get_db
-from workshop.live import registry as live
-from workshop.models import PHASES
 from workshop.sessions import service as sessions
 from workshop.sessions.forms import SessionForm, format_agenda, format_themes
 from workshop.sessions.guards import own_session
-from workshop.sessions.service import SessionError, SessionSpec
-from workshop.web import links, operator
+from workshop.sessions.service import SessionSpec
+from workshop.web import operator
 from workshop.web.guards import current_facilitator, login_required
-from workshop.web.labels import SESSION_ERRORS
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 
@@ -83,29 +80,6 @@ def edit_session(session_id: int):
     return render_template("facilitator/edit.html", form=form, session=session), 400 if form.errors else 200
 
 
-@bp.route("/sessions/<int:session_id>")
-@login_required
-def session_page(session_id: int):
-    session = own_session(session_id)
-    counts = sessions.lobby_counts(get_db(), session, live.away_after())
-    return render_template("facilitator/session.html", session=session, counts=counts, phases=PHASES,
-                           join_url=links.join_url(session))
-
-
-@bp.route("/sessions/<int:session_id>/phase", methods=["POST"])
-@login_required
-def change_phase(session_id: int):
-    session = own_session(session_id)
-    phase = request.form.get("phase", "")
-    if phase == "closed":
-        phase = ""  # not from this list: closing has its own button, as it ends the workshop for good
-    try:
-        sessions.set_phase(get_db(), session, phase)
-    except SessionError as exc:
-        flash(SESSION_ERRORS[exc.key], "error")
-    return redirect(url_for("facilitator.session_page", session_id=session.id))
-
-
 @bp.route("/sessions/<int:session_id>/lock", methods=["POST"])
 @login_required
 def lock(session_id: int):
@@ -127,10 +101,17 @@ def rotate_screen_link(session_id: int):
     return redirect(url_for("facilitator.session_page", session_id=session.id) + "#join-h")
 
 
-@bp.route("/sessions/<int:session_id>/close", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
 @login_required
 def close(session_id: int):
     session = own_session(session_id)
+    if request.method == "GET":  # the run sheet's link without JavaScript: ask first
+        return render_template(
+            "facilitator/confirm.html", session=session, fields={}, label=_("Close workshop"),
+            question=_("Close the workshop “%(title)s”? It ends for everyone and its join code stops working. "
+                       "This cannot be undone.", title=session.title),
+            action=url_for("facilitator.close", session_id=session.id),
+            cancel=url_for("facilitator.session_page", session_id=session.id))
     if session.is_open:
         sessions.close_session(get_db(), session)
         flash(_("The workshop is closed and its join code no longer works."), "success")

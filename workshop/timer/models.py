@@ -17,6 +17,8 @@ class TimerState(Base):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remaining: Mapped[int | None] = mapped_column(Integer)
     label: Mapped[str | None] = mapped_column(String(200))
+    # The phase it was started in: once it has run out, it is shown only while that phase lasts.
+    phase: Mapped[str | None] = mapped_column(String(20))
 
     # Session.timer_state: None until the session's timer is first used.
     session: Mapped[Session] = relationship(backref=backref(

@@ -59,7 +59,7 @@ def timer_helpers():
 def timer_view(session) -> dict:
     """The timer as a page shows it at load; a closed workshop shows none."""
     remaining = timer.remaining_seconds(session)
-    active = timer.is_active(session) and session.is_open
+    active = timer.belongs(session)
     if not active:
         status = "idle"
     elif remaining == 0:

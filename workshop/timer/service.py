@@ -66,6 +66,20 @@ def is_active(session: Session) -> bool:
     return is_running(session) or is_paused(session)
 
 
+def started_in(session: Session) -> str | None:
+    """The phase the timer was started in (None: before timers remembered it)."""
+    return session.timer_state.phase if session.timer_state else None
+
+
+def belongs(session: Session, now: datetime | None = None) -> bool:
+    """Whether pages show the timer: set, and either time is left or its own phase still runs, so a
+    finished "00:00" does not stay through the next phases."""
+    if not is_active(session) or not session.is_open:
+        return False
+    phase = started_in(session)
+    return phase is None or phase == session.phase or (remaining_seconds(session, now) or 0) > 0
+
+
 def remaining_seconds(session: Session, now: datetime | None = None) -> int | None:
     """Whole seconds left (rounded up, never below 0); None when no timer is set."""
     if is_running(session):
@@ -83,6 +97,7 @@ def state(session: Session, now: datetime | None = None) -> dict:
         "ends_at": iso(ends_at(session)) if shown and is_running(session) else None,
         "remaining": paused_remaining(session) if shown and is_paused(session) else None,
         "label": label(session) if shown else None,
+        "phase": started_in(session),
         "server_now": iso(now),
         "seq": session.seq,
     }
@@ -143,6 +158,7 @@ def start(db: DB, session: Session, minutes: int, label: str | None = None,
     timer.ends_at = (now or utcnow()) + timedelta(minutes=minutes)
     timer.remaining = None
     timer.label = label
+    timer.phase = session.phase
     return _commit(db, session)
 
 

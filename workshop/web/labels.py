@@ -1,6 +1,7 @@
 """Translated names of the product's fixed vocabulary (backgrounds, phases)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 BACKGROUND_LABELS = {
@@ -275,3 +276,18 @@ CAMPAIGN_ERRORS = {
     "control": _l("The text contains characters that cannot be shown."),
     "bad_request": _l("The request could not be read. Reload the page."),
 }
+
+
+def tie_message(group: int, top: dict | None) -> str | None:
+    """What a tie leaves the facilitator to decide in one group's top 3 (`top` as top_payload gives it),
+    or None when nothing is pending."""
+    if not top or not top.get("tied"):
+        return None
+    first = len(top["places"]) + 1
+    last = first + top["open_places"] - 1
+    count = len(top["tied"])
+    if first == last:
+        return _("Group %(group)s: tie for place %(place)s between %(count)s notes — choose one.",
+                 group=group, place=first, count=count)
+    return _("Group %(group)s: tie for places %(first)s–%(last)s between %(count)s notes — choose %(pick)s.",
+             group=group, first=first, last=last, count=count, pick=top["open_places"])

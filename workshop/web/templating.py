@@ -21,6 +21,7 @@ from workshop.web.labels import (
     STRATEGY_LABELS,
     VOTING_LABELS,
     municipality_label,
+    tie_message,
 )
 from workshop.web.operator import contact_for
 
@@ -137,6 +138,7 @@ def init_templating(app: Flask) -> None:
             "municipality_name": lambda code: municipality_label(code, lang),
             "contact_for": lambda session=None: contact_for(session if hasattr(session, "contact_name") else None),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "tie_message": tie_message,
         }
 
     app.jinja_env.globals.update(percent_pattern=percent_pattern, content_lang=content_lang,
