@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "workshop.feedback.routes",
     "workshop.campaigns.routes",
     "workshop.results.routes",
+    "workshop.reuse.routes",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.phone",

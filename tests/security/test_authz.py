@@ -39,6 +39,7 @@ from workshop.grouping.service import RoundSettings
 from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.results.models import ResultsSettings
+from workshop.reuse import service as reuse_domain
 
 from tests import worlds
 from tests.worlds import World
@@ -105,6 +106,11 @@ def planned_rounds(db, s, w):
     rounds_domain.plan_rounds(db, s, rounds_domain.PlanSettings(2, group_size=3))
 
 
+def saved_template(db, s, w):
+    """Template 1, saved by session A's facilitator."""
+    reuse_domain.save_template(db, s, w.fac_a, "Itä-Lapin pohja")
+
+
 def shared_results(db, s, w):
     s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
@@ -127,7 +133,7 @@ def f(path: str) -> Callable[[World], str]:
     """A facilitator URL of session A: {sid}, {note}, {p3}, … filled from the world."""
     def url(w: World) -> str:
         a, b = w.outreach["a"], w.outreach["b"]
-        return path.format(sid=w.sid_a, own=w.notes["own"], p3=w.pid("p3"), words=w.polls["words"], code=w.code_a,
+        return path.format(sid=w.sid_a, series=w.series, own=w.notes["own"], p3=w.pid("p3"), words=w.polls["words"], code=w.code_a,
                            screen=w.screen_a, reg_token=a["reg_token"], reg_secret=a["reg_secret"], reg=a["reg_id"],
                            reg_b=b["reg_id"], feedback_token=a["feedback_token"], campaign_token=a["campaign_token"])
     return url
@@ -185,9 +191,22 @@ ROWS = [
                    "starts_at": "2027-01-10T17:00", "themes": "", "agenda": ""}),
     Row("series", "plans.series_page", f("/f/series"), ANY_FAC),
     Row("create a series", "plans.series_page", f("/f/series"), ANY_FAC, "POST", lambda w: {"name": "Uusi sarja"}),
+    Row("next workshop of a series", "reuse.next_in_series", f("/f/series/{series}/next"), FAC_ONLY, "POST",
+        lambda w: {"title": "Kolmas paja"}),
+    Row("templates", "reuse.templates", f("/f/templates"), ANY_FAC, setup=saved_template),
+    Row("new workshop from a template", "reuse.use_template", f("/f/templates/1/use"), ANY_FAC, "POST",
+        lambda w: {"title": "Pohjasta"}, setup=saved_template),
+    Row("delete a template", "reuse.delete_template", f("/f/templates/1/delete"),
+        {**ANY_FAC, OTHER_FAC: REFUSED}, "POST", setup=saved_template),
     # --- facilitator: session A's pages and downloads ---
     Row("run page", "facilitator.session_page", f("/f/sessions/{sid}"), FAC_ONLY),
     Row("edit page", "facilitator.edit_session", f("/f/sessions/{sid}/edit"), FAC_ONLY),
+    Row("duplicate page", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY),
+    Row("duplicate", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY, "POST",
+        lambda w: {"title": "Kopio"}),
+    Row("save-as-template page", "reuse.save_template", f("/f/sessions/{sid}/template"), FAC_ONLY),
+    Row("save as a template", "reuse.save_template", f("/f/sessions/{sid}/template"), FAC_ONLY, "POST",
+        lambda w: {"name": "Pohja"}),
     Row("board", "board.board_page", f("/f/sessions/{sid}/board"), FAC_ONLY),
     Row("rounds", "grouping.rounds_page", f("/f/sessions/{sid}/rounds"), FAC_ONLY),
     Row("round 1", "grouping.round_page", f("/f/sessions/{sid}/rounds/1"), FAC_ONLY),

@@ -179,6 +179,15 @@ PLAN_ERRORS = {
     "bad_request": _l("The request could not be read. Reload the page."),
 }
 
+REUSE_ERRORS = {
+    "name_missing": _l("Write a name."),
+    "name_too_long": _l("At most 200 characters."),
+    "control": _l("Remove control characters."),
+    "not_found": _l("Not found."),
+    "not_yours": _l("Only the facilitator who saved this template can delete it."),
+    "empty_series": _l("This series has no workshop to start from yet."),
+}
+
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 
