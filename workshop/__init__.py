@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "workshop.campaigns.routes",
     "workshop.results.routes",
     "workshop.reuse.routes",
+    "workshop.themes.routes",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.phone",
@@ -46,6 +47,7 @@ LIVE_HANDLERS = (
     "workshop.timer.events",
     "workshop.registration.events",
     "workshop.feedback.events",
+    "workshop.themes.events",
     "workshop.campaigns.events",
 )
 

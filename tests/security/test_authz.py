@@ -40,6 +40,7 @@ from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.results.models import ResultsSettings
 from workshop.reuse import service as reuse_domain
+from workshop.themes.models import CommonTheme
 
 from tests import worlds
 from tests.worlds import World
@@ -109,6 +110,13 @@ def planned_rounds(db, s, w):
 def saved_template(db, s, w):
     """Template 1, saved by session A's facilitator."""
     reuse_domain.save_template(db, s, w.fac_a, "Itä-Lapin pohja")
+
+
+def common_theme(db, s, w):
+    """Theme 1 of session A, gathering two of its notes."""
+    db.add(CommonTheme(session_id=s.id, position=0, label="Teema", note_ids=[w.notes["own"], w.notes["mate"]],
+                       related=[]))
+    db.commit()
 
 
 def shared_results(db, s, w):
@@ -201,6 +209,17 @@ ROWS = [
     # --- facilitator: session A's pages and downloads ---
     Row("run page", "facilitator.session_page", f("/f/sessions/{sid}"), FAC_ONLY),
     Row("edit page", "facilitator.edit_session", f("/f/sessions/{sid}/edit"), FAC_ONLY),
+    Row("common themes", "themes.themes_page", f("/f/sessions/{sid}/themes"), FAC_ONLY, setup=common_theme),
+    Row("find common themes", "themes.find", f("/f/sessions/{sid}/themes/find"), FAC_ONLY, "POST"),
+    Row("rename a theme", "themes.rename", f("/f/sessions/{sid}/themes/1/rename"), FAC_ONLY, "POST",
+        lambda w: {"label": "Uusi nimi"}, setup=common_theme),
+    Row("merge themes", "themes.merge", f("/f/sessions/{sid}/themes/merge"),
+        {**FAC_ONLY, FAC: REFUSED}, "POST", lambda w: {"theme": "1"}, setup=common_theme),
+    Row("drop a theme", "themes.drop", f("/f/sessions/{sid}/themes/1/drop"), FAC_ONLY, "POST", setup=common_theme),
+    Row("move a theme", "themes.move", f("/f/sessions/{sid}/themes/1/move"), FAC_ONLY, "POST",
+        lambda w: {"direction": "down"}, setup=common_theme),
+    Row("show common themes", "themes.show", f("/f/sessions/{sid}/themes/show"), FAC_ONLY, "POST",
+        lambda w: {"shown": "1"}, setup=common_theme),
     Row("duplicate page", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY),
     Row("duplicate", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY, "POST",
         lambda w: {"title": "Kopio"}),

@@ -38,6 +38,7 @@ from workshop.models import (
     Theme,
     Vote,
 )
+from workshop.themes import service as themes
 
 SCHEMA = "paja.session"
 VERSION = 1
@@ -138,6 +139,12 @@ def load_session(db: DB, session_id: int) -> dict:
                        .options(selectinload(PlanItem.updates))).all()
 
     outreach = _load_outreach(db, s, person_key)
+    common = themes.themes_of(db, s)
+    if common:  # the room's common themes (optional field of version 1; README)
+        outreach["common_themes"] = {
+            "shown": themes.settings_of(s).shown,
+            "themes": [{"label": t.label, "notes": [note_key[i] for i in t.note_ids if i in note_key],
+                        "related": list(t.related or [])} for t in common]}
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -225,7 +232,8 @@ def for_municipality(data: dict, code: str) -> dict:
             "plan": [i for i in data["plan"] if i["municipality"] == code],
             "registrations": [r for r in data.get("registrations", []) if r["municipality"] == code],
             "carpools": [c for c in data.get("carpools", []) if c["municipality"] == code],
-            "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code]}
+            "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code],
+            "common_themes": None}
 
 
 def to_json(data: dict) -> bytes:

@@ -41,6 +41,7 @@ from workshop.models import (
 )
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
+from workshop.themes.models import CommonTheme, CommonThemeSettings
 
 
 class SessionImportError(ValueError):
@@ -168,6 +169,11 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
                         for u in i.history]
         db.add(item)
     _import_outreach(db, session, doc, people)
+    if doc.common_themes is not None:
+        session.common_theme_settings = CommonThemeSettings(shown=doc.common_themes.shown)
+        db.add_all(CommonTheme(session_id=session.id, position=i, label=t.label, related=list(t.related),
+                               note_ids=[notes[k][0].id for k in t.notes])
+                   for i, t in enumerate(doc.common_themes.themes))
     db.flush()
     return session
 

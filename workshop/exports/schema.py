@@ -46,6 +46,7 @@ from workshop.models import (
     Theme,
 )
 from workshop.polls.service import KINDS as POLL_KINDS
+from workshop.themes.models import CommonTheme
 
 
 def _text(column) -> Any:
@@ -270,6 +271,17 @@ class NominationData(Part):
     created_at: Time
 
 
+class CommonThemeData(Part):
+    label: _text(CommonTheme.label)
+    notes: list[Key]
+    related: list[Annotated[str, Field(max_length=120)]] = []
+
+
+class CommonThemesData(Part):
+    shown: bool = False
+    themes: list[CommonThemeData] = []
+
+
 # --- the whole document -------------------------------------------------------------------------
 
 class Document(Part):
@@ -282,6 +294,7 @@ class Document(Part):
     feedback: FeedbackData | None = None
     carpools: list[CarpoolData] = []
     nominations: list[NominationData] = []
+    common_themes: CommonThemesData | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -328,6 +341,8 @@ class Document(Part):
             _known([reg.participant], people, "participant", f"registrations[{i}].participant")
         for i, n in enumerate(self.nominations):
             _known(n.votes, people, "participant", f"nominations[{i}].votes")
+        for i, t in enumerate(self.common_themes.themes if self.common_themes else []):
+            _known(t.notes, notes, "note", f"common_themes.themes[{i}].notes")
         _unique([v for n in self.nominations for v in n.votes], "voter", "nominations[].votes")
         return self
 

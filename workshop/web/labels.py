@@ -188,6 +188,16 @@ REUSE_ERRORS = {
     "empty_series": _l("This series has no workshop to start from yet."),
 }
 
+THEME_ERRORS = {
+    "no_round": _l("Publish a round of groups first: themes are found in a round's notes."),
+    "no_notes": _l("The groups of this round have written no notes yet."),
+    "not_found": _l("Not found."),
+    "pick_two": _l("Choose at least two themes to merge."),
+    "label_missing": _l("Write a name."),
+    "label_too_long": _l("At most 120 characters."),
+    "control": _l("Remove control characters."),
+}
+
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 
