@@ -130,6 +130,8 @@ class Participant(Base):
     absent: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by the facilitator
     # Only whether this phone has answered the feedback survey: answers carry no participant.
     gave_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Added at the door by the facilitator for someone without a phone: mixed like everyone, no cookie.
+    without_phone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     session: Mapped[Session] = relationship(back_populates="participants")
 

@@ -162,6 +162,7 @@ def load_session(db: DB, session_id: int) -> dict:
             "organisation": p.organisation, "contact_person": p.is_contact_person,
             "first_name": p.first_name if p.names_consented else None, "names_consented": p.names_consented,
             "joined_at": utc_text(p.joined_at), "absent": p.absent, "removed": p.removed,
+            "without_phone": p.without_phone,
         } for p in people],
         "rounds": [{
             "number": r.number, "strategy": r.strategy, "group_size": r.group_size,

@@ -112,7 +112,8 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
             session_id=session.id, token_hash=hash_token(secrets.token_urlsafe(32)),  # nobody's cookie fits
             municipality=p.municipality, background=p.background, organisation=p.organisation,
             is_contact_person=p.contact_person, first_name=p.first_name if p.names_consented else None,
-            names_consented=p.names_consented, joined_at=p.joined_at, absent=p.absent, removed=p.removed)
+            names_consented=p.names_consented, joined_at=p.joined_at, absent=p.absent, removed=p.removed,
+            without_phone=p.without_phone)
         db.add(people[p.key])
     groups = []
     for r in doc.rounds:

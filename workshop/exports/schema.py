@@ -131,6 +131,7 @@ class ParticipantData(Part):
     joined_at: Time
     absent: bool
     removed: bool
+    without_phone: bool = False
 
 
 # --- rounds, groups, notes ----------------------------------------------------------------------

@@ -268,6 +268,7 @@ class JoinData:
     organisation: str | None = None
     is_contact_person: bool = False
     names_consented: bool = False
+    without_phone: bool = False  # added at the door by the facilitator; the token goes to nobody
 
 
 def allowed_municipalities(session: Session) -> list[str]:
@@ -277,6 +278,8 @@ def allowed_municipalities(session: Session) -> list[str]:
 def join(db: DB, session: Session, data: JoinData, server_limit: int | None = None) -> tuple[Participant, str]:
     """Add a participant unless the room is locked or full; returns it with the cookie token (only its
     hash is stored)."""
+    if not session.is_open:
+        raise SessionError("closed")
     if session.locked:
         raise SessionError("locked")
     limit = capacity(session, server_limit)
@@ -292,7 +295,8 @@ def join(db: DB, session: Session, data: JoinData, server_limit: int | None = No
     participant = Participant(
         session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
         background=data.background, first_name=first_name, organisation=organisation,
-        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name))
+        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name),
+        without_phone=data.without_phone)
     db.add(participant)
     bump(session)
     db.commit()
