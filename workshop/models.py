@@ -213,6 +213,8 @@ class Note(Base):
     client_id: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(String(280))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Hidden by the word filter until the facilitator approves it (core/wordfilter.py).
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
     edited_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
     top_rank: Mapped[int | None] = mapped_column(Integer)  # 1–3 once voting has closed
@@ -252,6 +254,8 @@ class PollAnswer(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     choice: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(String(60))
+    # A word-cloud answer the word filter holds: counted nowhere until the facilitator approves it.
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -99,7 +99,7 @@ def load_session(db: DB, session_id: int) -> dict:
         members[m.group_id].append({"participant": person_key[m.participant_id], "late": m.late})
     notes = defaultdict(list)
     for n in db.execute(select(
-            Note.id, Note.group_id, Note.participant_id, Note.text, Note.hidden, Note.merged_into_id,
+            Note.id, Note.group_id, Note.participant_id, Note.text, Note.hidden, Note.held, Note.merged_into_id,
             Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
     ).where(Note.session_id == s.id).order_by(Note.id)):
         notes[n.group_id].append(n)
@@ -117,7 +117,7 @@ def load_session(db: DB, session_id: int) -> dict:
 
     def note_data(n) -> dict:
         return {"key": note_key[n.id], "author": person_key.get(n.participant_id), "text": n.text,
-                "hidden": n.hidden, "merged_into": note_key.get(n.merged_into_id),
+                "hidden": n.hidden, "held": n.held, "merged_into": note_key.get(n.merged_into_id),
                 "edited": n.edited_by_facilitator, "top_rank": n.top_rank,
                 "created_at": utc_text(n.created_at), "updated_at": utc_text(n.updated_at),
                 "votes": votes[n.id]}
@@ -129,11 +129,11 @@ def load_session(db: DB, session_id: int) -> dict:
 
     answers = defaultdict(list)
     for a in db.execute(select(PollAnswer.poll_id, PollAnswer.participant_id, PollAnswer.choice,
-                               PollAnswer.text, PollAnswer.created_at)
+                               PollAnswer.text, PollAnswer.held, PollAnswer.created_at)
                         .join(Poll, Poll.id == PollAnswer.poll_id)
                         .where(Poll.session_id == s.id).order_by(PollAnswer.id)):
         answers[a.poll_id].append({"participant": person_key[a.participant_id], "choice": a.choice,
-                                   "text": a.text, "created_at": utc_text(a.created_at)})
+                                   "text": a.text, "held": a.held, "created_at": utc_text(a.created_at)})
     polls = db.scalars(select(Poll).where(Poll.session_id == s.id).order_by(Poll.id)).all()
     items = db.scalars(select(PlanItem).where(PlanItem.session_id == s.id).order_by(PlanItem.id)
                        .options(selectinload(PlanItem.updates))).all()

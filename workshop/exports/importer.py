@@ -138,7 +138,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         for n in g.notes:
             note = Note(session_id=session.id, group_id=group.id,
                         participant_id=people[n.author].id if n.author is not None else None,
-                        client_id=f"import-{n.key:08d}", text=n.text, hidden=n.hidden,
+                        client_id=f"import-{n.key:08d}", text=n.text, hidden=n.hidden, held=n.held,
                         edited_by_facilitator=n.edited, top_rank=n.top_rank,
                         created_at=n.created_at, updated_at=n.updated_at)
             db.add(note)
@@ -159,7 +159,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
     for poll, p in poll_rows:
         for a in p.answers:
             db.add(PollAnswer(poll_id=poll.id, participant_id=people[a.participant].id, choice=a.choice,
-                              text=a.text, created_at=a.created_at))
+                              text=a.text, held=a.held, created_at=a.created_at))
     for i in doc.plan:
         item = PlanItem(session_id=session.id, municipality=i.municipality, what=i.what, owner=i.owner,
                         due=i.due, status=i.status,

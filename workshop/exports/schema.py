@@ -151,6 +151,7 @@ class NoteData(Part):
     author: Key | None
     text: _text(Note.text)
     hidden: bool
+    held: bool = False
     merged_into: Key | None
     edited: bool
     top_rank: int | None
@@ -190,6 +191,7 @@ class Answer(Part):
     choice: int | None
     text: _text(PollAnswer.text) | None
     created_at: Time
+    held: bool = False
 
 
 class PollData(Part):

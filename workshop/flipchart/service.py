@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
 from workshop.core import text as text_policy
+from workshop.core import wordfilter
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
@@ -121,6 +122,12 @@ class PresentationStepped(DomainEvent):
 
 
 @dataclass(frozen=True)
+class WordFilterChanged(DomainEvent):
+    session: Session
+    on: bool
+
+
+@dataclass(frozen=True)
 class VoteSettingsChanged(DomainEvent):
     session: Session
     allow_vote_stacking: bool
@@ -147,6 +154,25 @@ def settings_of(session: Session) -> FlipchartSettings:
 
 def vote_stacking_allowed(session: Session) -> bool:
     return bool(session.flipchart_settings and session.flipchart_settings.allow_vote_stacking)
+
+
+def word_filter_on(session: Session) -> bool:
+    return bool(session.flipchart_settings and session.flipchart_settings.word_filter)
+
+
+def held_by_filter(session: Session, text: str | None) -> bool:
+    """Whether a new or edited text waits for the facilitator (the workshop's word filter is on and
+    the text has a listed word)."""
+    return word_filter_on(session) and wordfilter.current().matches(text)
+
+
+def set_word_filter(db: DB, session: Session, on: bool) -> Session:
+    """Turn the word filter on or off; notes already held stay held until approved."""
+    settings_of(session).word_filter = bool(on)
+    bump(session)
+    db.commit()
+    publish(WordFilterChanged(session, bool(on)))
+    return session
 
 
 def presenting_group(session: Session) -> int | None:
@@ -211,7 +237,9 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     group = _writable_group(db, session, participant)
     if recent >= NOTES_PER_MINUTE:
         raise NoteError("too_fast")
-    note = Note(session_id=session.id, group=group, participant_id=participant.id, client_id=client_id, text=text)
+    held = held_by_filter(session, text)
+    note = Note(session_id=session.id, group=group, participant_id=participant.id, client_id=client_id, text=text,
+                hidden=held, held=held)
     db.add(note)
     try:
         db.commit()
@@ -239,6 +267,10 @@ def edit_note(db: DB, session: Session, participant: Participant, note_id, text)
     note = _own_note(db, session, participant, note_id)
     note.text = text
     note.updated_at = utcnow()
+    if held_by_filter(session, text):  # held like a new note; its votes go back (see set_hidden)
+        note.hidden = note.held = True
+        for vote in db.scalars(select(Vote).where(Vote.note_id == note.id)):
+            db.delete(vote)
     db.commit()
     publish(NoteEdited(session, note))
     return note
@@ -265,6 +297,7 @@ def set_hidden(db: DB, session: Session, note: Note, hidden: bool) -> Note:
     """Hide or show a note. Votes on a hidden note go back to their voters: nobody can vote for it
     or take such a vote back, so it would use up one of their three votes for nothing."""
     note.hidden = hidden
+    note.held = False  # shown: approved; hidden: the facilitator's own decision
     if hidden:
         for vote in db.scalars(select(Vote).where(Vote.note_id == note.id)):
             db.delete(vote)
