@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "workshop.results.routes",
     "workshop.reuse.routes",
     "workshop.themes.routes",
+    "workshop.team.routes",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.phone",

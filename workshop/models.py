@@ -110,6 +110,35 @@ class AgendaItem(Base):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
+TEAM_ROLES = ("facilitator", "assistant", "observer")  # the owner is Session.facilitator_id
+
+
+class SessionMember(Base):
+    """A co-facilitator of a workshop: `facilitator` (everything but deleting it and its team),
+    `assistant` (the door, moderation, the timer) or `observer` (reads the run sheet and exports)."""
+    __tablename__ = "session_member"
+    __table_args__ = (UniqueConstraint("session_id", "facilitator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Facilitator] = relationship()
+
+
+class AuditLine(Base):
+    """Who changed what in a workshop, and when: one line per facilitator action that changed state."""
+    __tablename__ = "audit_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Facilitator | None] = relationship()
+
+
 class Participant(Base):
     """An anonymous phone user inside one session, known by a random token."""
     __tablename__ = "participant"

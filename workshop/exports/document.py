@@ -20,7 +20,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from workshop.feedback import service as feedback
 from workshop.flipchart import service as flipchart
 from workshop.models import (
+    AuditLine,
     Carpool,
+    Facilitator,
     FeedbackAnswer,
     Group,
     GroupMember,
@@ -86,7 +88,7 @@ def load_session(db: DB, session_id: int) -> dict:
     people = db.execute(select(
         Participant.id, Participant.municipality, Participant.background, Participant.organisation,
         Participant.is_contact_person, Participant.first_name, Participant.names_consented,
-        Participant.joined_at, Participant.absent, Participant.removed,
+        Participant.joined_at, Participant.absent, Participant.removed, Participant.without_phone,
     ).where(Participant.session_id == s.id).order_by(Participant.id)).all()
     person_key = {p.id: key for key, p in enumerate(people, start=1)}
 
@@ -139,6 +141,10 @@ def load_session(db: DB, session_id: int) -> dict:
                        .options(selectinload(PlanItem.updates))).all()
 
     outreach = _load_outreach(db, s, person_key)
+    outreach["audit"] = [{"who": name, "action": action, "at": utc_text(at)} for name, action, at in db.execute(
+        select(Facilitator.name, AuditLine.action, AuditLine.created_at)
+        .join(Facilitator, Facilitator.id == AuditLine.facilitator_id, isouter=True)
+        .where(AuditLine.session_id == s.id).order_by(AuditLine.id))]
     common = themes.themes_of(db, s)
     if common:  # the room's common themes (optional field of version 1; README)
         outreach["common_themes"] = {
@@ -234,7 +240,7 @@ def for_municipality(data: dict, code: str) -> dict:
             "registrations": [r for r in data.get("registrations", []) if r["municipality"] == code],
             "carpools": [c for c in data.get("carpools", []) if c["municipality"] == code],
             "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code],
-            "common_themes": None}
+            "common_themes": None, "audit": []}
 
 
 def to_json(data: dict) -> bytes:

@@ -274,6 +274,12 @@ class NominationData(Part):
     created_at: Time
 
 
+class AuditData(Part):
+    who: str | None
+    action: str
+    at: Time
+
+
 class CommonThemeData(Part):
     label: _text(CommonTheme.label)
     notes: list[Key]
@@ -298,6 +304,7 @@ class Document(Part):
     carpools: list[CarpoolData] = []
     nominations: list[NominationData] = []
     common_themes: CommonThemesData | None = None
+    audit: list[AuditData] = []  # read, not imported: the history names another installation's people
 
     @model_validator(mode="before")
     @classmethod

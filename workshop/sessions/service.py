@@ -32,6 +32,7 @@ from workshop.models import (
     Question,
     Series,
     Session,
+    SessionMember,
     SessionMunicipality,
     Theme,
     utcnow,
@@ -235,13 +236,24 @@ def close_session(db: DB, session: Session) -> Session:
 
 
 def sessions_of(db: DB, facilitator_id: int) -> list[Session]:
-    return list(db.scalars(select(Session).where(Session.facilitator_id == facilitator_id)
+    """The facilitator's own workshops and those of teams they are in."""
+    shared = select(SessionMember.session_id).where(SessionMember.facilitator_id == facilitator_id)
+    return list(db.scalars(select(Session).where((Session.facilitator_id == facilitator_id) | Session.id.in_(shared))
                            .order_by(Session.is_open.desc(), Session.starts_at.desc(), Session.id.desc())))
 
 
+def role_in(db: DB, session: Session, facilitator_id: int) -> str | None:
+    """"owner", a team role of models.TEAM_ROLES, or None (not this facilitator's workshop)."""
+    if session.facilitator_id == facilitator_id:
+        return "owner"
+    return db.scalar(select(SessionMember.role).where(SessionMember.session_id == session.id,
+                                                      SessionMember.facilitator_id == facilitator_id))
+
+
 def session_for_facilitator(db: DB, session_id: int, facilitator_id: int) -> Session | None:
+    """The workshop if this facilitator owns it or is in its team (any role), else None."""
     session = db.get(Session, session_id)
-    if session is None or session.facilitator_id != facilitator_id:
+    if session is None or role_in(db, session, facilitator_id) is None:
         return None
     return session
 
