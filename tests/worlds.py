@@ -32,7 +32,7 @@ from workshop.extensions import socketio
 from workshop.flipchart import service as flipchart
 from workshop.grouping import service as rounds
 from workshop.grouping.service import RoundSettings
-from workshop.models import Participant
+from workshop.models import Participant, SessionMember
 from workshop.plans import service as plans
 from workshop.polls import service as polls
 from workshop.sessions import service as sessions
@@ -46,6 +46,9 @@ LANG = "fi"
 
 
 # --- the world ------------------------------------------------------------------------------------
+
+TEAM = {"co": "facilitator", "assistant": "assistant", "observer": "observer"}  # session A's team
+
 
 @dataclass
 class World:
@@ -199,7 +202,15 @@ def _populate(app) -> World:
         "registrant": "Reeta_r1", "registrant_b": "B-REGISTRANT-SECRET", "nominee_b": "B-NOMINEE-SECRET",
     }
 
-    for key, email in (("a", "fa@example.fi"), ("b", "fb@example.fi")):
+    # Session A's team: a co-facilitator, an assistant and an observer (tests/team, the authorisation matrix).
+    with app.app_context():
+        db = get_db()
+        for key, role in TEAM.items():
+            member = auth.create_facilitator(db, f"{key}@example.fi", f"Tiimi {key}", PASSWORD)
+            db.add(SessionMember(session_id=w.sid_a, facilitator_id=member.id, role=role))
+        db.commit()
+
+    for key, email in (("a", "fa@example.fi"), ("b", "fb@example.fi"), *((k, f"{k}@example.fi") for k in TEAM)):
         client = app.test_client()
         token = csrf_token(client.get("/login").get_data(as_text=True))
         response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})

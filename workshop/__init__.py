@@ -30,6 +30,9 @@ BLUEPRINTS = (
     "workshop.feedback.routes",
     "workshop.campaigns.routes",
     "workshop.results.routes",
+    "workshop.reuse.routes",
+    "workshop.themes.routes",
+    "workshop.team.routes",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.runsheet",
@@ -46,6 +49,7 @@ LIVE_HANDLERS = (
     "workshop.timer.events",
     "workshop.registration.events",
     "workshop.feedback.events",
+    "workshop.themes.events",
     "workshop.campaigns.events",
 )
 
@@ -53,6 +57,7 @@ LIVE_HANDLERS = (
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests)."""
     from workshop import cli, db, schema  # noqa: F401  (schema: every feature's tables, mapped before the first query)
+    from workshop.core import wordfilter
     from workshop.extensions import babel, csrf, limiter, socketio
     from workshop.live import queue, quiet_logs, registry
     from workshop.live.server import TextPacket
@@ -72,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["joincode"] = JoinCodeConverter
 
     db.init_app(app)
+    wordfilter.configure(app.config["PAJA_WORD_FILTER_FILE"])
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(config_module.ROOT / "workshop" / "translations"))
     csrf.init_app(app)

@@ -58,6 +58,8 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's form may stay open all evening
         "AWAY_AFTER_SECONDS": float(os.environ.get("PAJA_AWAY_AFTER", "30")),
+        # The installation's own words for the word filter, beside the shipped list (core/wordfilter.py).
+        "PAJA_WORD_FILTER_FILE": os.environ.get("PAJA_WORD_FILTER_FILE") or str(instance / "word_filter.txt"),
         # Lobby counts go to the projector at most once per this many seconds per workshop (the first
         # change at once, later ones together): a join or reconnect storm sends a few, not thousands.
         "LOBBY_EVERY_SECONDS": float(os.environ.get("PAJA_LOBBY_EVERY", "0.5")),

@@ -119,6 +119,35 @@ class AgendaItem(Base):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
+TEAM_ROLES = ("facilitator", "assistant", "observer")  # the owner is Session.facilitator_id
+
+
+class SessionMember(Base):
+    """A co-facilitator of a workshop: `facilitator` (everything but deleting it and its team),
+    `assistant` (the door, moderation, the timer) or `observer` (reads the run sheet and exports)."""
+    __tablename__ = "session_member"
+    __table_args__ = (UniqueConstraint("session_id", "facilitator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Facilitator] = relationship()
+
+
+class AuditLine(Base):
+    """Who changed what in a workshop, and when: one line per facilitator action that changed state."""
+    __tablename__ = "audit_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Facilitator | None] = relationship()
+
+
 class Participant(Base):
     """An anonymous phone user inside one session, known by a random token."""
     __tablename__ = "participant"
@@ -139,6 +168,8 @@ class Participant(Base):
     absent: Mapped[bool] = mapped_column(Boolean, default=False)  # marked by the facilitator
     # Only whether this phone has answered the feedback survey: answers carry no participant.
     gave_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Added at the door by the facilitator for someone without a phone: mixed like everyone, no cookie.
+    without_phone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     session: Mapped[Session] = relationship(back_populates="participants")
 
@@ -220,6 +251,8 @@ class Note(Base):
     client_id: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(String(280))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Hidden by the word filter until the facilitator approves it (core/wordfilter.py).
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
     edited_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
     top_rank: Mapped[int | None] = mapped_column(Integer)  # 1–3 once voting has closed
@@ -259,6 +292,8 @@ class PollAnswer(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     choice: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(String(60))
+    # A word-cloud answer the word filter holds: counted nowhere until the facilitator approves it.
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -11,6 +11,8 @@ from workshop.flipchart import models as flipchart_models  # noqa: F401
 from workshop.grouping import models as grouping_models  # noqa: F401
 from workshop.registration import models as registration_models  # noqa: F401
 from workshop.results import models as results_models  # noqa: F401
+from workshop.reuse import models as reuse_models  # noqa: F401
+from workshop.themes import models as theme_models  # noqa: F401
 from workshop.timer import models as timer_models  # noqa: F401
 
 metadata = models.Base.metadata

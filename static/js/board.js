@@ -253,7 +253,9 @@
         return;
       }
       removeFromOutbox(item.client_id);
-      if (res && res.ok) {
+      if (res && res.ok && res.held) {
+        showError(res.notice);  // held by the word filter: not on the group's board until approved
+      } else if (res && res.ok) {
         noteArrived(res.note);
       } else if (res) {
         showError(res.error);
@@ -303,6 +305,7 @@
     } else if (f.classList.contains("edit-form")) {
       s.timeout(10000).emit("note_edit", { id: id, text: f.querySelector("textarea").value }, function (err, res) {
         if (err) { return; }
+        if (res && res.ok && res.held) { li.remove(); updateEmpty(); showError(res.notice); return; }
         if (res && res.ok) { fillItem(li, res.note); li.querySelector("details").open = false; } else if (res) { showError(res.error); }
       });
     } else if (f.classList.contains("delete-form")) {

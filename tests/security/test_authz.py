@@ -39,6 +39,8 @@ from workshop.grouping.service import RoundSettings
 from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.results.models import ResultsSettings
+from workshop.reuse import service as reuse_domain
+from workshop.themes.models import CommonTheme
 
 from tests import worlds
 from tests.worlds import World
@@ -47,6 +49,11 @@ ANON, SCREEN, OTHER_SESSION, OTHER_GROUP, PARTICIPANT, OTHER_FAC, FAC = (
     "anonymous", "screen", "participant_other_session", "participant_other_group", "participant",
     "facilitator_other", "facilitator")
 ACTORS = (ANON, SCREEN, OTHER_SESSION, OTHER_GROUP, PARTICIPANT, OTHER_FAC, FAC)
+# Session A's facilitator team (HTTP rows; their sockets are the facilitator's): a co-facilitator, an
+# assistant and an observer. Their cells follow from the row unless it names them (see team_cells).
+TEAM_FAC, ASSISTANT, OBSERVER = "team_facilitator", "team_assistant", "team_observer"
+TEAM_ACTORS = (TEAM_FAC, ASSISTANT, OBSERVER)
+TEAM_KEY = {TEAM_FAC: "co", ASSISTANT: "assistant", OBSERVER: "observer"}
 PHONE_LABEL = {PARTICIPANT: "p1", OTHER_GROUP: "p5"}
 
 OK, LOGIN, NOT_FOUND, JOIN_FORM, TO_JOIN, REFUSED = "OK", "LOGIN", "NOT_FOUND", "JOIN_FORM", "TO_JOIN", "REFUSED"
@@ -105,6 +112,18 @@ def planned_rounds(db, s, w):
     rounds_domain.plan_rounds(db, s, rounds_domain.PlanSettings(2, group_size=3))
 
 
+def saved_template(db, s, w):
+    """Template 1, saved by session A's facilitator."""
+    reuse_domain.save_template(db, s, w.fac_a, "Itä-Lapin pohja")
+
+
+def common_theme(db, s, w):
+    """Theme 1 of session A, gathering two of its notes."""
+    db.add(CommonTheme(session_id=s.id, position=0, label="Teema", note_ids=[w.notes["own"], w.notes["mate"]],
+                       related=[]))
+    db.commit()
+
+
 def shared_results(db, s, w):
     s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
@@ -127,7 +146,7 @@ def f(path: str) -> Callable[[World], str]:
     """A facilitator URL of session A: {sid}, {note}, {p3}, … filled from the world."""
     def url(w: World) -> str:
         a, b = w.outreach["a"], w.outreach["b"]
-        return path.format(sid=w.sid_a, own=w.notes["own"], p3=w.pid("p3"), words=w.polls["words"], code=w.code_a,
+        return path.format(sid=w.sid_a, series=w.series, own=w.notes["own"], p3=w.pid("p3"), words=w.polls["words"], code=w.code_a,
                            screen=w.screen_a, reg_token=a["reg_token"], reg_secret=a["reg_secret"], reg=a["reg_id"],
                            reg_b=b["reg_id"], feedback_token=a["feedback_token"], campaign_token=a["campaign_token"])
     return url
@@ -185,12 +204,42 @@ ROWS = [
                    "starts_at": "2027-01-10T17:00", "themes": "", "agenda": ""}),
     Row("series", "plans.series_page", f("/f/series"), ANY_FAC),
     Row("create a series", "plans.series_page", f("/f/series"), ANY_FAC, "POST", lambda w: {"name": "Uusi sarja"}),
+    Row("next workshop of a series", "reuse.next_in_series", f("/f/series/{series}/next"), FAC_ONLY, "POST",
+        lambda w: {"title": "Kolmas paja"}),
+    Row("templates", "reuse.templates", f("/f/templates"), ANY_FAC, setup=saved_template),
+    Row("new workshop from a template", "reuse.use_template", f("/f/templates/1/use"), ANY_FAC, "POST",
+        lambda w: {"title": "Pohjasta"}, setup=saved_template),
+    Row("delete a template", "reuse.delete_template", f("/f/templates/1/delete"),
+        {**ANY_FAC, OTHER_FAC: REFUSED}, "POST", setup=saved_template),
     # --- facilitator: session A's pages and downloads ---
     Row("run page", "facilitator.session_page", f("/f/sessions/{sid}"), FAC_ONLY),
     Row("edit page", "facilitator.edit_session", f("/f/sessions/{sid}/edit"), FAC_ONLY),
+    Row("common themes", "themes.themes_page", f("/f/sessions/{sid}/themes"), FAC_ONLY, setup=common_theme),
+    Row("find common themes", "themes.find", f("/f/sessions/{sid}/themes/find"), FAC_ONLY, "POST"),
+    Row("rename a theme", "themes.rename", f("/f/sessions/{sid}/themes/1/rename"), FAC_ONLY, "POST",
+        lambda w: {"label": "Uusi nimi"}, setup=common_theme),
+    Row("merge themes", "themes.merge", f("/f/sessions/{sid}/themes/merge"),
+        {**FAC_ONLY, FAC: REFUSED}, "POST", lambda w: {"theme": "1"}, setup=common_theme),
+    Row("drop a theme", "themes.drop", f("/f/sessions/{sid}/themes/1/drop"), FAC_ONLY, "POST", setup=common_theme),
+    Row("move a theme", "themes.move", f("/f/sessions/{sid}/themes/1/move"), FAC_ONLY, "POST",
+        lambda w: {"direction": "down"}, setup=common_theme),
+    Row("show common themes", "themes.show", f("/f/sessions/{sid}/themes/show"), FAC_ONLY, "POST",
+        lambda w: {"shown": "1"}, setup=common_theme),
+    Row("team and history", "team.team_page", f("/f/sessions/{sid}/team"), FAC_ONLY),
+    Row("add to the team", "team.team_page", f("/f/sessions/{sid}/team"), FAC_ONLY, "POST",
+        lambda w: {"email": "fb@example.fi", "role": "observer"}),
+    Row("change a team role", "team.member_action", f("/f/sessions/{sid}/team/1/role"), FAC_ONLY, "POST",
+        lambda w: {"role": "observer"}),
+    Row("duplicate page", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY),
+    Row("duplicate", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY, "POST",
+        lambda w: {"title": "Kopio"}),
+    Row("save-as-template page", "reuse.save_template", f("/f/sessions/{sid}/template"), FAC_ONLY),
+    Row("save as a template", "reuse.save_template", f("/f/sessions/{sid}/template"), FAC_ONLY, "POST",
+        lambda w: {"name": "Pohja"}),
     Row("board", "board.board_page", f("/f/sessions/{sid}/board"), FAC_ONLY),
     Row("rounds", "grouping.rounds_page", f("/f/sessions/{sid}/rounds"), FAC_ONLY),
     Row("round 1", "grouping.round_page", f("/f/sessions/{sid}/rounds/1"), FAC_ONLY),
+    Row("table cards of round 1", "grouping.table_cards", f("/f/sessions/{sid}/rounds/1/cards"), FAC_ONLY),
     Row("plans", "plans.plans_page", f("/f/sessions/{sid}/plans"), FAC_ONLY),
     Row("polls", "polls.polls_page", f("/f/sessions/{sid}/polls"), FAC_ONLY),
     Row("report", "exports.report", f("/f/sessions/{sid}/report"), FAC_ONLY),
@@ -226,6 +275,8 @@ ROWS = [
         lambda w: {"rounds": "2", "plan_size_mode": "size", "plan_size": "3"}),
     Row("publish the next planned round", "grouping.plan_action", f("/f/sessions/{sid}/rounds/plan/next"), FAC_ONLY,
         "POST", setup=planned_rounds),
+    Row("add someone without a phone", "grouping.add_without_phone", f("/f/sessions/{sid}/participants/add"),
+        FAC_ONLY, "POST", lambda w: {"municipality": "320", "background": "ngo", "first_name": "Aino"}),
     Row("mark absent", "grouping.mark_absent", f("/f/sessions/{sid}/participants/{p3}/absent"), FAC_ONLY, "POST",
         lambda w: {"absent": "1"}),
     Row("hide a note", "board.moderate", f("/f/sessions/{sid}/board/notes/{own}/hide"), FAC_ONLY, "POST"),
@@ -331,6 +382,8 @@ def http_client(app, w: World, actor: str):
         return worlds.facilitator_client(app, w, "b")
     if actor == FAC:
         return worlds.facilitator_client(app, w, "a")
+    if actor in TEAM_KEY:
+        return worlds.facilitator_client(app, w, TEAM_KEY[actor])
     return worlds.lang_client(app)
 
 
@@ -388,7 +441,7 @@ def run_cell(app, w: World, row: Row, actor: str) -> tuple[str, list[str]]:
     if row.method == "GET":
         response = client.get(row.url(w))
     else:
-        token = worlds.fetch_csrf(client, "/f/" if actor in (FAC, OTHER_FAC) else "/")
+        token = worlds.fetch_csrf(client, "/f/" if actor in (FAC, OTHER_FAC, *TEAM_ACTORS) else "/")
         response = client.post(row.url(w), data={"csrf_token": token, **row.form(w)})
     outcome = worlds.classify(client, response)
     changed = worlds.changed_tables(before, worlds.snapshot(app))
@@ -409,6 +462,33 @@ def run_cell(app, w: World, row: Row, actor: str) -> tuple[str, list[str]]:
     return observed, problems
 
 
+# What the team may change in session A, written out here from the issue (not read from the app):
+# the assistant works the door, moderation and the timer; only the owner deletes the workshop or
+# changes its team; an observer changes nothing.
+ASSISTANT_CHANGES = {"registration.organiser_page", "registration.organiser_cancel", "registration.stop",
+                     "grouping.add_without_phone", "grouping.mark_absent", "board.moderate",
+                     "board.remove_participant", "timer.timer_action"}
+ASSISTANT_POLL_ACTIONS = ("/approve", "/reject", "/remove-word")
+OWNER_CHANGES = {"team.team_page", "team.member_action"}
+
+
+def team_cells(w: World, row: Row) -> dict:
+    """The team's expected outcomes: on session A's pages as the owner for reading; for changes by
+    role (403 = REFUSED); elsewhere as any facilitator who is not the owner."""
+    url = row.url(w)
+    if not url.startswith(f"/f/sessions/{w.sid_a}/") and url != f"/f/sessions/{w.sid_a}":
+        return dict.fromkeys(TEAM_ACTORS, row.expect[OTHER_FAC])
+    owner = row.expect[FAC]
+    if row.method == "GET":
+        return dict.fromkeys(TEAM_ACTORS, owner)
+    owner_only = row.endpoint in OWNER_CHANGES or url.endswith("/results/delete")
+    assistant_may = row.endpoint in ASSISTANT_CHANGES or (
+        row.endpoint == "polls.poll_action" and url.endswith(ASSISTANT_POLL_ACTIONS))
+    return {TEAM_FAC: REFUSED if owner_only else owner,
+            ASSISTANT: owner if assistant_may and not owner_only else REFUSED,
+            OBSERVER: REFUSED}
+
+
 def fresh_app(template, folder, row: Row):
     app = worlds.make_app(template, folder)
     if row.setup:
@@ -427,12 +507,15 @@ def template(tmp_path_factory):
 def test_http_matrix(template, tmp_path, row: Row):
     """One row: every actor. Denied actors share one app (nothing may change); each allowed one gets its own."""
     w = template.world
-    assert set(row.expect) == set(ACTORS), f"{row.name}: the row must name every actor"
+    assert set(ACTORS) <= set(row.expect), f"{row.name}: the row must name every actor"
+    expect = {**team_cells(w, row), **row.expect}
     shared = fresh_app(template, tmp_path / "shared", row)
     wrong = []
-    for actor in ACTORS:
-        expected = row.expect[actor]
-        app = fresh_app(template, tmp_path / actor, row) if expected == OK else shared
+    for actor in ACTORS + TEAM_ACTORS:
+        expected = expect[actor]
+        # A change gets an app of its own; reading (GET) by the team shares one (nothing may change).
+        own = expected == OK and not (actor in TEAM_ACTORS and row.method == "GET")
+        app = fresh_app(template, tmp_path / actor, row) if own else shared
         observed, problems = run_cell(app, w, row, actor)
         if observed != expected or problems:
             wrong.append(f"  {actor}: expected {expected}, got {observed} {'; '.join(problems)}")

@@ -20,7 +20,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from workshop.feedback import service as feedback
 from workshop.flipchart import service as flipchart
 from workshop.models import (
+    AuditLine,
     Carpool,
+    Facilitator,
     FeedbackAnswer,
     Group,
     GroupMember,
@@ -38,6 +40,7 @@ from workshop.models import (
     Theme,
     Vote,
 )
+from workshop.themes import service as themes
 
 SCHEMA = "paja.session"
 VERSION = 1
@@ -85,7 +88,7 @@ def load_session(db: DB, session_id: int) -> dict:
     people = db.execute(select(
         Participant.id, Participant.municipality, Participant.background, Participant.organisation,
         Participant.is_contact_person, Participant.first_name, Participant.names_consented,
-        Participant.joined_at, Participant.absent, Participant.removed,
+        Participant.joined_at, Participant.absent, Participant.removed, Participant.without_phone,
     ).where(Participant.session_id == s.id).order_by(Participant.id)).all()
     person_key = {p.id: key for key, p in enumerate(people, start=1)}
 
@@ -98,7 +101,7 @@ def load_session(db: DB, session_id: int) -> dict:
         members[m.group_id].append({"participant": person_key[m.participant_id], "late": m.late})
     notes = defaultdict(list)
     for n in db.execute(select(
-            Note.id, Note.group_id, Note.participant_id, Note.text, Note.hidden, Note.merged_into_id,
+            Note.id, Note.group_id, Note.participant_id, Note.text, Note.hidden, Note.held, Note.merged_into_id,
             Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
     ).where(Note.session_id == s.id).order_by(Note.id)):
         notes[n.group_id].append(n)
@@ -116,7 +119,7 @@ def load_session(db: DB, session_id: int) -> dict:
 
     def note_data(n) -> dict:
         return {"key": note_key[n.id], "author": person_key.get(n.participant_id), "text": n.text,
-                "hidden": n.hidden, "merged_into": note_key.get(n.merged_into_id),
+                "hidden": n.hidden, "held": n.held, "merged_into": note_key.get(n.merged_into_id),
                 "edited": n.edited_by_facilitator, "top_rank": n.top_rank,
                 "created_at": utc_text(n.created_at), "updated_at": utc_text(n.updated_at),
                 "votes": votes[n.id]}
@@ -128,16 +131,26 @@ def load_session(db: DB, session_id: int) -> dict:
 
     answers = defaultdict(list)
     for a in db.execute(select(PollAnswer.poll_id, PollAnswer.participant_id, PollAnswer.choice,
-                               PollAnswer.text, PollAnswer.created_at)
+                               PollAnswer.text, PollAnswer.held, PollAnswer.created_at)
                         .join(Poll, Poll.id == PollAnswer.poll_id)
                         .where(Poll.session_id == s.id).order_by(PollAnswer.id)):
         answers[a.poll_id].append({"participant": person_key[a.participant_id], "choice": a.choice,
-                                   "text": a.text, "created_at": utc_text(a.created_at)})
+                                   "text": a.text, "held": a.held, "created_at": utc_text(a.created_at)})
     polls = db.scalars(select(Poll).where(Poll.session_id == s.id).order_by(Poll.id)).all()
     items = db.scalars(select(PlanItem).where(PlanItem.session_id == s.id).order_by(PlanItem.id)
                        .options(selectinload(PlanItem.updates))).all()
 
     outreach = _load_outreach(db, s, person_key)
+    outreach["audit"] = [{"who": name, "action": action, "at": utc_text(at)} for name, action, at in db.execute(
+        select(Facilitator.name, AuditLine.action, AuditLine.created_at)
+        .join(Facilitator, Facilitator.id == AuditLine.facilitator_id, isouter=True)
+        .where(AuditLine.session_id == s.id).order_by(AuditLine.id))]
+    common = themes.themes_of(db, s)
+    if common:  # the room's common themes (optional field of version 1; README)
+        outreach["common_themes"] = {
+            "shown": themes.settings_of(s).shown,
+            "themes": [{"label": t.label, "notes": [note_key[i] for i in t.note_ids if i in note_key],
+                        "related": list(t.related or [])} for t in common]}
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -155,6 +168,7 @@ def load_session(db: DB, session_id: int) -> dict:
             "organisation": p.organisation, "contact_person": p.is_contact_person,
             "first_name": p.first_name if p.names_consented else None, "names_consented": p.names_consented,
             "joined_at": utc_text(p.joined_at), "absent": p.absent, "removed": p.removed,
+            "without_phone": p.without_phone,
         } for p in people],
         "rounds": [{
             "number": r.number, "strategy": r.strategy, "group_size": r.group_size,
@@ -225,7 +239,8 @@ def for_municipality(data: dict, code: str) -> dict:
             "plan": [i for i in data["plan"] if i["municipality"] == code],
             "registrations": [r for r in data.get("registrations", []) if r["municipality"] == code],
             "carpools": [c for c in data.get("carpools", []) if c["municipality"] == code],
-            "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code]}
+            "nominations": [n for n in data.get("nominations", []) if n["municipality"] == code],
+            "common_themes": None, "audit": []}
 
 
 def to_json(data: dict) -> bytes:

@@ -41,6 +41,7 @@ from workshop.models import (
 )
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
+from workshop.themes.models import CommonTheme, CommonThemeSettings
 
 
 class SessionImportError(ValueError):
@@ -111,7 +112,8 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
             session_id=session.id, token_hash=hash_token(secrets.token_urlsafe(32)),  # nobody's cookie fits
             municipality=p.municipality, background=p.background, organisation=p.organisation,
             is_contact_person=p.contact_person, first_name=p.first_name if p.names_consented else None,
-            names_consented=p.names_consented, joined_at=p.joined_at, absent=p.absent, removed=p.removed)
+            names_consented=p.names_consented, joined_at=p.joined_at, absent=p.absent, removed=p.removed,
+            without_phone=p.without_phone)
         db.add(people[p.key])
     groups = []
     for r in doc.rounds:
@@ -136,7 +138,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         for n in g.notes:
             note = Note(session_id=session.id, group_id=group.id,
                         participant_id=people[n.author].id if n.author is not None else None,
-                        client_id=f"import-{n.key:08d}", text=n.text, hidden=n.hidden,
+                        client_id=f"import-{n.key:08d}", text=n.text, hidden=n.hidden, held=n.held,
                         edited_by_facilitator=n.edited, top_rank=n.top_rank,
                         created_at=n.created_at, updated_at=n.updated_at)
             db.add(note)
@@ -157,7 +159,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
     for poll, p in poll_rows:
         for a in p.answers:
             db.add(PollAnswer(poll_id=poll.id, participant_id=people[a.participant].id, choice=a.choice,
-                              text=a.text, created_at=a.created_at))
+                              text=a.text, held=a.held, created_at=a.created_at))
     for i in doc.plan:
         item = PlanItem(session_id=session.id, municipality=i.municipality, what=i.what, owner=i.owner,
                         due=i.due, status=i.status,
@@ -168,6 +170,11 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
                         for u in i.history]
         db.add(item)
     _import_outreach(db, session, doc, people)
+    if doc.common_themes is not None:
+        session.common_theme_settings = CommonThemeSettings(shown=doc.common_themes.shown)
+        db.add_all(CommonTheme(session_id=session.id, position=i, label=t.label, related=list(t.related),
+                               note_ids=[notes[k][0].id for k in t.notes])
+                   for i, t in enumerate(doc.common_themes.themes))
     db.flush()
     return session
 

@@ -58,8 +58,20 @@ def report_context(data: dict) -> dict:
         "plans": [(c, plans[c])
                   for c in sorted(plans, key=lambda c: (codes.index(c) if c in codes else len(codes), c))],
         "plan_status_labels": PLAN_STATUS_LABELS, "strategy_labels": STRATEGY_LABELS,
+        "common_themes": common_themes(data),
         **report_outreach(data, present),
     }
+
+
+def common_themes(data: dict) -> list[dict]:
+    """The room's common themes with their visible notes and the groups those came from."""
+    where = {n["key"]: (r["number"], g["number"], n) for r in data["rounds"] for g in r["groups"] for n in g["notes"]}
+    out = []
+    for t in (data.get("common_themes") or {}).get("themes", []):
+        notes = [where[k] for k in t["notes"] if k in where and visible(where[k][2])]
+        out.append({"label": t["label"], "related": t["related"], "groups": sorted({g for _, g, _ in notes}),
+                    "notes": [(g, n["text"]) for _, g, n in notes]})
+    return out
 
 
 def report_outreach(data: dict, present: list[dict]) -> dict:

@@ -47,6 +47,7 @@ from workshop.models import (
     Theme,
 )
 from workshop.polls.service import KINDS as POLL_KINDS
+from workshop.themes.models import CommonTheme
 
 
 def _text(column) -> Any:
@@ -132,6 +133,7 @@ class ParticipantData(Part):
     joined_at: Time
     absent: bool
     removed: bool
+    without_phone: bool = False
 
 
 # --- rounds, groups, notes ----------------------------------------------------------------------
@@ -151,6 +153,7 @@ class NoteData(Part):
     author: Key | None
     text: _text(Note.text)
     hidden: bool
+    held: bool = False
     merged_into: Key | None
     edited: bool
     top_rank: int | None
@@ -190,6 +193,7 @@ class Answer(Part):
     choice: int | None
     text: _text(PollAnswer.text) | None
     created_at: Time
+    held: bool = False
 
 
 class PollData(Part):
@@ -272,6 +276,23 @@ class NominationData(Part):
     created_at: Time
 
 
+class AuditData(Part):
+    who: str | None
+    action: str
+    at: Time
+
+
+class CommonThemeData(Part):
+    label: _text(CommonTheme.label)
+    notes: list[Key]
+    related: list[Annotated[str, Field(max_length=120)]] = []
+
+
+class CommonThemesData(Part):
+    shown: bool = False
+    themes: list[CommonThemeData] = []
+
+
 # --- the whole document -------------------------------------------------------------------------
 
 class Document(Part):
@@ -284,6 +305,8 @@ class Document(Part):
     feedback: FeedbackData | None = None
     carpools: list[CarpoolData] = []
     nominations: list[NominationData] = []
+    common_themes: CommonThemesData | None = None
+    audit: list[AuditData] = []  # read, not imported: the history names another installation's people
 
     @model_validator(mode="before")
     @classmethod
@@ -330,6 +353,8 @@ class Document(Part):
             _known([reg.participant], people, "participant", f"registrations[{i}].participant")
         for i, n in enumerate(self.nominations):
             _known(n.votes, people, "participant", f"nominations[{i}].votes")
+        for i, t in enumerate(self.common_themes.themes if self.common_themes else []):
+            _known(t.notes, notes, "note", f"common_themes.themes[{i}].notes")
         _unique([v for n in self.nominations for v in n.votes], "voter", "nominations[].votes")
         return self
 

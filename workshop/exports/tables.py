@@ -74,7 +74,8 @@ def poll_results(data: dict) -> list[dict]:
 
 def _poll_rows(number: int, p: dict) -> dict:
     """One row per option or word, as the tables and the report's charts read them."""
-    counted = polls.tally(p["kind"], p["options"], ((a["participant"], a["choice"], a["text"]) for a in p["answers"]))
+    counted = polls.tally(p["kind"], p["options"], ((a["participant"], a["choice"], a["text"]) for a in p["answers"]
+                                                     if not a.get("held")))
     if p["kind"] == "choice":
         rows = [{"text": o.text, "count": o.count, "percent": o.percent} for o in counted.options]
     else:

@@ -14,6 +14,7 @@ import threading
 from contextlib import contextmanager
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from workshop.db import get_db
 from workshop.extensions import socketio
@@ -57,7 +58,7 @@ def note_payload(note, group: Group, facilitator: bool = False) -> dict:
             "author": note.participant_id if facilitator else author_tag(group.id, note.participant_id),
             "edited": note.edited_by_facilitator}
     if facilitator:
-        data.update(hidden=note.hidden, merged_into=note.merged_into_id)
+        data.update(hidden=note.hidden, held=note.held, merged_into=note.merged_into_id)
     return data
 
 
@@ -269,7 +270,8 @@ def on_participant_removed(event: flipchart.ParticipantRemoved) -> None:
     session_events.broadcast_lobby(event.session)
 
 
-# VoteSettingsChanged has no fan-out: no page shows the setting live (the facilitator's form reloads).
+# VoteSettingsChanged and WordFilterChanged have no fan-out: no page shows the settings live (the
+# facilitator's form reloads).
 
 
 # --- state on (re)connect ------------------------------------------------------------------------
@@ -307,13 +309,21 @@ def send_presentation_state(session: Session, conn: live.Conn, state: State) -> 
 @handlers.on("note_add", role="participant", schema=NoteAdd, errors=NOTE_ERRORS)
 def on_note_add(ctx: LiveContext, payload: NoteAdd) -> dict:
     note, _created = flipchart.add_note(ctx.db, ctx.session, ctx.participant, payload.client_id, payload.text)
-    return {"ok": True, "note": note_payload(note, ctx.db.get(Group, note.group_id))}
+    return _written(ctx, note)
+
+
+def _written(ctx: LiveContext, note) -> dict:
+    """The acknowledgement of a written note: a note the word filter holds tells its writer so."""
+    answer = {"ok": True, "held": note.held, "note": note_payload(note, ctx.db.get(Group, note.group_id))}
+    if note.held:
+        answer["notice"] = _("Your note waits for the facilitator's approval before the others see it.")
+    return answer
 
 
 @handlers.on("note_edit", role="participant", schema=NoteEdit, errors=NOTE_ERRORS)
 def on_note_edit(ctx: LiveContext, payload: NoteEdit) -> dict:
     note = flipchart.edit_note(ctx.db, ctx.session, ctx.participant, payload.id, payload.text)
-    return {"ok": True, "note": note_payload(note, ctx.db.get(Group, note.group_id))}
+    return _written(ctx, note)
 
 
 @handlers.on("note_delete", role="participant", schema=NoteDelete, errors=NOTE_ERRORS)

@@ -13,6 +13,8 @@ class FlipchartSettings(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), primary_key=True)
     allow_vote_stacking: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     presenting_group: Mapped[int | None] = mapped_column(Integer)  # group number; 0 = overview; None = off
+    # The word filter (core/wordfilter.py): matching notes and word-cloud answers wait for approval.
+    word_filter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # Session.flipchart_settings: None until the facilitator changes a setting or presents.
     session: Mapped[Session] = relationship(backref=backref(

@@ -66,6 +66,7 @@ def board_page(session_id: int):
     return render_template("facilitator/board.html", session=session, round=round_, boards=boards["groups"],
                            questions=rounds.session_questions(session),
                            vote_stacking=flipchart.vote_stacking_allowed(session),
+                           word_filter=flipchart.word_filter_on(session),
                            presenting=flipchart.presenting_group(session))
 
 
@@ -119,8 +120,11 @@ def voting_control(session_id: int):
 @login_required
 def settings(session_id: int):
     session = own_session(session_id)
-    flipchart.set_vote_stacking(get_db(), session, request.form.get("allow_vote_stacking") == "1")
-    flash(_("Voting settings saved."), "success")
+    db = get_db()
+    flipchart.set_vote_stacking(db, session, request.form.get("allow_vote_stacking") == "1")
+    if (request.form.get("word_filter") == "1") != flipchart.word_filter_on(session):
+        flipchart.set_word_filter(db, session, request.form.get("word_filter") == "1")
+    flash(_("Settings saved."), "success")
     return _back(session)
 
 
@@ -214,11 +218,15 @@ def add_note(code: str):
     if participant is None:
         return redirect(url_for("phone.join", code=code))
     try:
-        flipchart.add_note(get_db(), session, participant, request.form.get("client_id"), request.form.get("text"))
+        note, _created = flipchart.add_note(get_db(), session, participant, request.form.get("client_id"),
+                                            request.form.get("text"))
     except NoteError as exc:
         flash(NOTE_ERRORS[exc.key], "error")
     else:
-        flash(_("Note added."), "success")
+        if note.held:
+            flash(_("Your note waits for the facilitator's approval before the others see it."), "info")
+        else:
+            flash(_("Note added."), "success")
     return _back_to_board(code)
 
 

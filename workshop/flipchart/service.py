@@ -24,6 +24,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workshop.core import text as text_policy
+from workshop.core import wordfilter
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
@@ -123,6 +124,12 @@ class PresentationStepped(DomainEvent):
 
 
 @dataclass(frozen=True)
+class WordFilterChanged(DomainEvent):
+    session: Session
+    on: bool
+
+
+@dataclass(frozen=True)
 class VoteSettingsChanged(DomainEvent):
     session: Session
     allow_vote_stacking: bool
@@ -149,6 +156,25 @@ def settings_of(session: Session) -> FlipchartSettings:
 
 def vote_stacking_allowed(session: Session) -> bool:
     return bool(session.flipchart_settings and session.flipchart_settings.allow_vote_stacking)
+
+
+def word_filter_on(session: Session) -> bool:
+    return bool(session.flipchart_settings and session.flipchart_settings.word_filter)
+
+
+def held_by_filter(session: Session, text: str | None) -> bool:
+    """Whether a new or edited text waits for the facilitator (the workshop's word filter is on and
+    the text has a listed word)."""
+    return word_filter_on(session) and wordfilter.current().matches(text)
+
+
+def set_word_filter(db: DB, session: Session, on: bool) -> Session:
+    """Turn the word filter on or off; notes already held stay held until approved."""
+    settings_of(session).word_filter = bool(on)
+    bump(session)
+    db.commit()
+    publish(WordFilterChanged(session, bool(on)))
+    return session
 
 
 def presenting_group(session: Session) -> int | None:
@@ -178,7 +204,7 @@ def visible_notes(db: DB, group: Group) -> list[Note]:
 # A snapshot's notes as plain rows of the columns a board shows (no ORM object per note: a board of
 # 60 notes is sent on every connect of the group's phones). Rows read as notes: row.id, row.text, ...
 _BOARD_COLUMNS = (Note.id, Note.participant_id, Note.text, Note.edited_by_facilitator, Note.hidden,
-                  Note.merged_into_id)
+                  Note.held, Note.merged_into_id)
 _VISIBLE_NOTE_ROWS = (select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id"), Note.hidden.is_(False),
                                                     Note.merged_into_id.is_(None)).order_by(Note.id))
 _ALL_NOTE_ROWS = select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id")).order_by(Note.id)
@@ -236,8 +262,9 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     if recent >= NOTES_PER_MINUTE:
         raise NoteError("too_fast")
     now = utcnow()
+    held = held_by_filter(session, text)  # the word filter: waits, hidden, for the facilitator's approval
     values = {"session_id": session.id, "group_id": group.id, "participant_id": participant.id,
-              "client_id": client_id, "text": text, "hidden": False, "merged_into_id": None,
+              "client_id": client_id, "text": text, "hidden": held, "held": held, "merged_into_id": None,
               "edited_by_facilitator": False, "top_rank": None, "created_at": now, "updated_at": now}
     try:
         # A plain INSERT, not the ORM's unit of work (a fifth of a note's CPU for one row); the row
@@ -272,6 +299,10 @@ def edit_note(db: DB, session: Session, participant: Participant, note_id, text)
     note = _own_note(db, session, participant, note_id)
     note.text = text
     note.updated_at = utcnow()
+    if held_by_filter(session, text):  # held like a new note; its votes go back (see set_hidden)
+        note.hidden = note.held = True
+        for vote in db.scalars(select(Vote).where(Vote.note_id == note.id)):
+            db.delete(vote)
     db.commit()
     publish(NoteEdited(session, note))
     return note
@@ -298,6 +329,7 @@ def set_hidden(db: DB, session: Session, note: Note, hidden: bool) -> Note:
     """Hide or show a note. Votes on a hidden note go back to their voters: nobody can vote for it
     or take such a vote back, so it would use up one of their three votes for nothing."""
     note.hidden = hidden
+    note.held = False  # shown: approved; hidden: the facilitator's own decision
     if hidden:
         for vote in db.scalars(select(Vote).where(Vote.note_id == note.id)):
             db.delete(vote)

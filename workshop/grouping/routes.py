@@ -1,7 +1,7 @@
 """Facilitator pages for grouping rounds: create, preview, adjust, publish; absent people."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -12,9 +12,11 @@ from workshop.grouping import service as rounds
 from workshop.grouping.forms import PlanForm, RoundForm, TableLabelForm
 from workshop.grouping.service import PlanSettings, RoundError, RoundSettings
 from workshop.models import Participant, Round
+from workshop.sessions import service as sessions
 from workshop.sessions.guards import own_session
+from workshop.sessions.service import JoinData, SessionError
 from workshop.web.guards import login_required
-from workshop.web.labels import ROUND_ERRORS
+from workshop.web.labels import ROUND_ERRORS, SESSION_ERRORS
 
 bp = Blueprint("grouping", __name__, url_prefix="/f/sessions/<int:session_id>")
 
@@ -188,3 +190,38 @@ def mark_absent(session_id: int, participant_id: int):
     participant = _participant_or_404(session, participant_id)
     rounds.set_absent(get_db(), session, participant, request.form.get("absent") == "1")
     return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#people")
+
+
+@bp.route("/participants/add", methods=["POST"])
+@login_required
+def add_without_phone(session_id: int):
+    """Someone without a phone, added at the door: mixed like everyone else, on the printed table cards."""
+    session = own_session(session_id)
+    form = request.form
+    data = JoinData(municipality=form.get("municipality", ""), background=form.get("background", ""),
+                    first_name=form.get("first_name") or None, names_consented=bool(form.get("first_name")),
+                    without_phone=True)
+    db = get_db()
+    try:
+        participant, _token = sessions.join(db, session, data, current_app.config["MAX_PARTICIPANTS"])
+    except SessionError as exc:
+        flash(SESSION_ERRORS[exc.args[0]], "error")
+    else:
+        group = rounds.place_late_arrival(db, session, participant)  # when groups are out already
+        if group is not None:
+            flash(_("Added to group %(n)s. Every round to come mixes this person like everyone else.",
+                    n=group.number), "success")
+        else:
+            flash(_("Added. Every round mixes this person like everyone else."), "success")
+    return redirect(url_for("grouping.rounds_page", session_id=session.id) + "#people")
+
+
+@bp.route("/rounds/<int:number>/cards")
+@login_required
+def table_cards(session_id: int, number: int):
+    """Printable group lists and table cards: one page per group (print CSS)."""
+    session = own_session(session_id)
+    round_ = _round_or_404(session, number)
+    db = get_db()
+    questions = {g.id: rounds.question_of(db, g) for g in round_.groups}
+    return render_template("facilitator/table_cards.html", session=session, round=round_, questions=questions)

@@ -9,6 +9,7 @@ from workshop.grouping import service as rounds
 from workshop.live import registry as live
 from workshop.plans import service as plans
 from workshop.sessions import service as sessions
+from workshop.themes import events as live_themes
 from workshop.web import links
 from workshop.web.qr import qr_response
 
@@ -37,7 +38,8 @@ def screen(token: str):
                            boards=live_notes.boards_payload(db, session)["groups"],
                            presentation=live_notes.presentation_payload(db, session),
                            plan_codes=[c for c in sessions.allowed_municipalities(session) if c != "other"],
-                           plan_items=plans.items_of(db, session))
+                           plan_items=plans.items_of(db, session),
+                           common_themes=live_themes.themes_payload(session, for_screen=True))
 
 
 @bp.route("/<token>/qr.svg")

@@ -78,7 +78,8 @@ def broadcast_poll(event: polls.PollOpened | polls.PollClosed | polls.PollDelete
 
 
 @handlers.fanout(polls.PollWordRemoved)
-def on_word_removed(event: polls.PollWordRemoved) -> None:
+@handlers.fanout(polls.HeldAnswersReviewed)
+def on_word_removed(event: polls.PollWordRemoved | polls.HeldAnswersReviewed) -> None:
     broadcast_results(event.session, event.poll)
 
 

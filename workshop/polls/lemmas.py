@@ -59,6 +59,7 @@ def reset() -> None:
             _state["voikko"].terminate()
         _state.update(voikko=None, tried=False)
         lemma.cache_clear()
+        is_content_word.cache_clear()
 
 
 def _pick(word: str, baseforms: list[str]) -> str:
@@ -87,3 +88,21 @@ def lemma(word: str) -> str:
 def phrase_lemma(text: str) -> str:
     """Each word of a short answer in its base form: "hyvät palvelut" → "hyvä palvelu"."""
     return " ".join(w for w in (lemma(part) for part in text.split()) if w)
+
+
+# Voikko's word classes that never name a theme of their own: verbs, adverbs, pronouns, conjunctions,
+# adpositions, numerals, interjections, negation, prefixes (workshop/themes/clustering.py).
+FUNCTION_CLASSES = frozenset({"teonsana", "seikkasana", "asemosana", "sidesana", "suhdesana", "lukusana",
+                              "huudahdussana", "kieltosana", "etuliite"})
+
+
+@functools.lru_cache(maxsize=8192)
+def is_content_word(word: str) -> bool:
+    """Whether a word can name a theme: a noun, an adjective or a name. Without Voikko, or for a word
+    Voikko does not know, every word can (the stop list then does the work)."""
+    word = word.strip(PUNCTUATION)
+    with _lock:
+        voikko = _voikko()
+        analyses = voikko.analyze(word) if voikko is not None and word else []
+    classes = {a.get("CLASS") for a in analyses}
+    return not classes or not classes <= FUNCTION_CLASSES

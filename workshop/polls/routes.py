@@ -66,7 +66,8 @@ def polls_page(session_id: int):
             flash(_("Poll saved. Open it when the room is ready to answer."), "success")
             return redirect(url_for("polls.polls_page", session_id=session.id))
     items = [(p, polls.results(db, p)) for p in reversed(polls.polls_of(db, session))]
-    return render_template("facilitator/polls.html", session=session, form=form, items=items), \
+    held = {p.id: polls.held_answers(db, p) for p, _r in items if p.kind == "words"}
+    return render_template("facilitator/polls.html", session=session, form=form, items=items, held=held), \
         400 if form.errors else 200
 
 
@@ -93,6 +94,10 @@ def poll_action(session_id: int, poll_id: int, action: str):
             removed = polls.remove_word(db, session, poll, request.form.get("word", "")[:200])
             flash(ngettext("Removed from the word cloud: %(num)s answer.",
                            "Removed from the word cloud: %(num)s answers.", removed), "success")
+        elif action in ("approve", "reject"):
+            polls.review_held(db, session, poll, request.form.get("answer"), approve=action == "approve")
+            flash(_("Approved: the answer is in the word cloud.") if action == "approve"
+                  else _("The held answer was deleted."), "success")
         else:
             abort(404)
     except PollError as exc:

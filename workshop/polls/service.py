@@ -20,6 +20,7 @@ from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import parse_int, row_id
 from workshop.core.text import TextError, clean_text
+from workshop.flipchart import service as flipchart
 from workshop.models import Participant, Poll, PollAnswer, Session, utcnow
 from workshop.polls import lemmas
 from workshop.sessions.service import bump
@@ -83,6 +84,14 @@ class PollWordRemoved(DomainEvent):
     session: Session
     poll: Poll
     removed: int
+
+
+@dataclass(frozen=True)
+class HeldAnswersReviewed(DomainEvent):
+    """The facilitator approved (into the cloud) or deleted word-cloud answers the word filter held."""
+    session: Session
+    poll: Poll
+    approved: int
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,26 @@ def remove_word(db: DB, session: Session, poll: Poll, key: str) -> int:
     return len(ids)
 
 
+def held_answers(db: DB, poll: Poll) -> list[PollAnswer]:
+    """Word-cloud answers the word filter holds, oldest first (no participant named on the page)."""
+    return list(db.scalars(select(PollAnswer).where(PollAnswer.poll_id == poll.id, PollAnswer.held.is_(True))
+                           .order_by(PollAnswer.id)))
+
+
+def review_held(db: DB, session: Session, poll: Poll, answer_id, approve: bool) -> None:
+    """Approve a held answer into the cloud, or delete it."""
+    answer = db.get(PollAnswer, row_id(answer_id) or 0)
+    if answer is None or answer.poll_id != poll.id or not answer.held:
+        raise PollError("no_poll")
+    if approve:
+        answer.held = False
+    else:
+        db.delete(answer)
+    bump(session)
+    db.commit()
+    publish(HeldAnswersReviewed(session, poll, int(approve)))
+
+
 # --- participants -----------------------------------------------------------------------------
 
 def clean_answer_text(text) -> str:
@@ -266,7 +295,8 @@ def add_words(db: DB, session: Session, poll: Poll, participant: Participant, te
         raise PollError("word_limit")
     if any(cloud_key(a.text or "") == cloud_key(cleaned) for a in earlier):
         raise PollError("word_twice")  # one person cannot make a word bigger alone
-    answer = PollAnswer(poll_id=poll.id, participant_id=participant.id, text=cleaned)
+    held = flipchart.held_by_filter(session, cleaned)  # waits for the facilitator, counted nowhere
+    answer = PollAnswer(poll_id=poll.id, participant_id=participant.id, text=cleaned, held=held)
     db.add(answer)
     bump(session)
     db.commit()
@@ -372,7 +402,7 @@ def tally(kind: str, options: Sequence[str],
 
 def _answer_rows(db: DB, poll: Poll) -> list[tuple[int, int | None, str | None]]:
     rows = db.execute(select(PollAnswer.participant_id, PollAnswer.choice, PollAnswer.text)
-                      .where(PollAnswer.poll_id == poll.id).order_by(PollAnswer.id))
+                      .where(PollAnswer.poll_id == poll.id, PollAnswer.held.is_(False)).order_by(PollAnswer.id))
     return [tuple(r) for r in rows]
 
 

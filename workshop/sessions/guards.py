@@ -2,7 +2,7 @@
 the join codes this browser has shown it knows."""
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask import session as cookie_session
 
 from workshop.db import get_db
@@ -10,12 +10,46 @@ from workshop.models import Participant, Session
 from workshop.sessions import service as sessions
 from workshop.web.guards import current_facilitator
 
+# What a team role may change (docs/architecture.md, "Facilitator team"): every role reads every page
+# and download of the workshop; an observer changes nothing; an assistant works the door (registrations,
+# people without a phone, absences), moderation and the timer; a facilitator everything but deleting the
+# workshop and managing its team, which only the owner does.
+ASSISTANT_CHANGES = {
+    "registration.organiser_page", "registration.organiser_cancel", "registration.stop",
+    "grouping.add_without_phone", "grouping.mark_absent",
+    "board.moderate", "board.remove_participant", "timer.timer_action",
+    ("polls.poll_action", "approve"), ("polls.poll_action", "reject"), ("polls.poll_action", "remove-word"),
+}
+OWNER_CHANGES = {("results.results_action", "delete"), "team.team_page", "team.member_action"}
+
+
+def may_change(role: str, endpoint: str | None, action: str | None) -> bool:
+    """Whether a facilitator of this role in the workshop may POST to this endpoint (and action)."""
+    keys = {endpoint, (endpoint, action)}
+    if role == "owner":
+        return True
+    if keys & OWNER_CHANGES:
+        return False
+    if role == "facilitator":
+        return True
+    return role == "assistant" and bool(keys & ASSISTANT_CHANGES)
+
 
 def own_session(session_id: int) -> Session:
-    """The logged-in facilitator's session with this id, else 404 (never another's)."""
-    found = sessions.session_for_facilitator(get_db(), session_id, current_facilitator().id)
+    """The logged-in facilitator's session with this id, else 404 (never another's; a team member's
+    too). A change their team role does not allow is refused with 403 and a translated page."""
+    db = get_db()
+    fac = current_facilitator()
+    found = sessions.session_for_facilitator(db, session_id, fac.id)
     if found is None:
         abort(404)
+    role = sessions.role_in(db, found, fac.id)
+    g.team_role = role
+    if request.method not in ("GET", "HEAD") and not may_change(
+            role, request.endpoint, (request.view_args or {}).get("action")):
+        abort(403)
+    if request.method not in ("GET", "HEAD"):
+        g.audit_session = found.id  # the change is written to the workshop's history once it succeeds
     return found
 
 

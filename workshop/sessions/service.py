@@ -33,6 +33,7 @@ from workshop.models import (
     Question,
     Series,
     Session,
+    SessionMember,
     SessionMunicipality,
     Theme,
     utcnow,
@@ -246,13 +247,24 @@ def close_session(db: DB, session: Session) -> Session:
 
 
 def sessions_of(db: DB, facilitator_id: int) -> list[Session]:
-    return list(db.scalars(select(Session).where(Session.facilitator_id == facilitator_id)
+    """The facilitator's own workshops and those of teams they are in."""
+    shared = select(SessionMember.session_id).where(SessionMember.facilitator_id == facilitator_id)
+    return list(db.scalars(select(Session).where((Session.facilitator_id == facilitator_id) | Session.id.in_(shared))
                            .order_by(Session.is_open.desc(), Session.starts_at.desc(), Session.id.desc())))
 
 
+def role_in(db: DB, session: Session, facilitator_id: int) -> str | None:
+    """"owner", a team role of models.TEAM_ROLES, or None (not this facilitator's workshop)."""
+    if session.facilitator_id == facilitator_id:
+        return "owner"
+    return db.scalar(select(SessionMember.role).where(SessionMember.session_id == session.id,
+                                                      SessionMember.facilitator_id == facilitator_id))
+
+
 def session_for_facilitator(db: DB, session_id: int, facilitator_id: int) -> Session | None:
+    """The workshop if this facilitator owns it or is in its team (any role), else None."""
     session = db.get(Session, session_id)
-    if session is None or session.facilitator_id != facilitator_id:
+    if session is None or role_in(db, session, facilitator_id) is None:
         return None
     return session
 
@@ -279,6 +291,7 @@ class JoinData:
     organisation: str | None = None
     is_contact_person: bool = False
     names_consented: bool = False
+    without_phone: bool = False  # added at the door by the facilitator; the token goes to nobody
 
 
 def allowed_municipalities(session: Session) -> list[str]:
@@ -288,6 +301,8 @@ def allowed_municipalities(session: Session) -> list[str]:
 def join(db: DB, session: Session, data: JoinData, server_limit: int | None = None) -> tuple[Participant, str]:
     """Add a participant unless the room is locked or full; returns it with the cookie token (only its
     hash is stored)."""
+    if not session.is_open:
+        raise SessionError("closed")
     if session.locked:
         raise SessionError("locked")
     limit = capacity(session, server_limit)
@@ -303,7 +318,8 @@ def join(db: DB, session: Session, data: JoinData, server_limit: int | None = No
     participant = Participant(
         session_id=session.id, token_hash=hash_token(token), municipality=data.municipality,
         background=data.background, first_name=first_name, organisation=organisation,
-        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name))
+        is_contact_person=data.is_contact_person, names_consented=data.names_consented and bool(first_name),
+        without_phone=data.without_phone)
     db.add(participant)
     bump(session)
     db.commit()

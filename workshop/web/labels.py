@@ -182,6 +182,71 @@ PLAN_ERRORS = {
     "bad_request": _l("The request could not be read. Reload the page."),
 }
 
+REUSE_ERRORS = {
+    "name_missing": _l("Write a name."),
+    "name_too_long": _l("At most 200 characters."),
+    "control": _l("Remove control characters."),
+    "not_found": _l("Not found."),
+    "not_yours": _l("Only the facilitator who saved this template can delete it."),
+    "empty_series": _l("This series has no workshop to start from yet."),
+}
+
+THEME_ERRORS = {
+    "no_round": _l("Publish a round of groups first: themes are found in a round's notes."),
+    "no_notes": _l("The groups of this round have written no notes yet."),
+    "not_found": _l("Not found."),
+    "pick_two": _l("Choose at least two themes to merge."),
+    "label_missing": _l("Write a name."),
+    "label_too_long": _l("At most 120 characters."),
+    "control": _l("Remove control characters."),
+}
+
+TEAM_ERRORS = {
+    "no_such_facilitator": _l("No facilitator of this installation has that email address. "
+                              "Ask them to get an account first."),
+    "already_owner": _l("That is the workshop's owner, already in charge of everything."),
+    "bad_role": _l("Choose a role."),
+    "not_found": _l("Not found."),
+}
+
+TEAM_ROLE_LABELS = {
+    "owner": _l("owner"),
+    "facilitator": _l("facilitator: runs everything but deleting the workshop"),
+    "assistant": _l("assistant: the door, moderation and the timer"),
+    "observer": _l("observer: reads the run sheet and the exports"),
+}
+
+# The workshop's history (team page, JSON export): what a facilitator's change was, by endpoint.
+AUDIT_LABELS = {
+    "facilitator.change_phase": _l("Changed the phase"),
+    "facilitator.edit_session": _l("Edited the workshop"),
+    "facilitator.close": _l("Closed the workshop"),
+    "facilitator.lock": _l("Locked or opened the room"),
+    "facilitator.rotate_screen_link": _l("Made a new projector link"),
+    "grouping.rounds_page": _l("Formed groups"),
+    "grouping.round_action": _l("Changed a round"),
+    "grouping.plan_rounds": _l("Planned the rounds"),
+    "grouping.plan_action": _l("Changed the planned rounds"),
+    "grouping.mark_absent": _l("Marked someone absent or present"),
+    "grouping.add_without_phone": _l("Added someone without a phone"),
+    "board.assign_questions": _l("Gave the groups their questions"),
+    "board.voting_control": _l("Opened or closed voting"),
+    "board.moderate": _l("Moderated a note"),
+    "board.remove_participant": _l("Removed a participant"),
+    "board.pick": _l("Decided a tie"),
+    "board.present": _l("Moved the presentation"),
+    "board.settings": _l("Changed the voting settings"),
+    "timer.timer_action": _l("Used the timer"),
+    "polls.polls_page": _l("Made a poll"),
+    "polls.poll_action": _l("Changed a poll"),
+    "plans.plan_action": _l("Changed a municipal plan"),
+    "registration.organiser_page": _l("Changed the registration settings"),
+    "themes.find": _l("Found the common themes"),
+    "themes.show": _l("Showed or hid the common themes"),
+    "team.team_page": _l("Added someone to the team"),
+    "team.member_action": _l("Changed the team"),
+}
+
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 

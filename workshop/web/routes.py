@@ -64,6 +64,12 @@ def not_found(_exc):
     return _error_page(404, _("Page not found"), _("Check the address, or start from the front page."))
 
 
+@bp.app_errorhandler(403)
+def forbidden(_exc):
+    return _error_page(403, _("Your role in this workshop does not allow this"),
+                       _("Ask the workshop's owner or a facilitator of its team to do it, or to change your role."))
+
+
 @bp.app_errorhandler(405)
 def not_allowed(_exc):
     return _error_page(405, _("Not allowed"), _("This address does not accept that kind of request."))

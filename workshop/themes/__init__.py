@@ -1,0 +1,1 @@
+"""The room's common themes: notes of every group clustered by the words they share."""
