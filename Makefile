@@ -33,6 +33,10 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m flask --app workshop paja demo
 
+# Pictures of the demo evening for the README (Debian's chromium): docs/screenshots/*.png.
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
+
 bench: $(STAMP)
 	$(PY) bench/mixing.py
 
