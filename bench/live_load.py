@@ -416,7 +416,7 @@ class Paja(Target):
         self.join_code = re.search(r"Join code:\s+(\d{6})", info).group(1)
         email = re.search(r"Login:\s+(\S+) /", info).group(1)
         password = re.search(r"Login:\s+\S+ / (\S+)", info).group(1)
-        self.screen_token = re.search(r"Projector:\s+/screen/(\S+)", info).group(1)
+        self.screen_token = re.search(r"^Projector:\s+\S*?/screen/(\S+)", info, re.M).group(1)
         await self.start(http)
         await self._login(email, password)
 

@@ -16,14 +16,9 @@ MODES = ["eventlet", "gevent"]
 @pytest.fixture(scope="module", params=MODES)
 def server(request, server_factory):
     srv = server_factory(request.param)
-    info = srv.flask("demo")
+    demo = srv.create_demo()
     srv.start()
-    srv.demo = {
-        "code": re.search(r"Join code:\s+(\d{6})", info).group(1),
-        "email": re.search(r"Login:\s+(\S+) /", info).group(1),
-        "password": re.search(r"Login:\s+\S+ / (\S+)", info).group(1),
-        "screen": re.search(r"Projector:\s+/screen/(\S+)", info).group(1),
-    }
+    srv.demo = {**demo, "screen": demo["screen"].split("/screen/", 1)[1]}  # the projector's token
     return srv
 
 

@@ -157,6 +157,8 @@ ROWS = [
     Row("front page", "phone.index", f("/"), everyone(OK)),
     Row("enter code", "phone.index", f("/"), everyone(TO_JOIN), "POST", lambda w: {"code": w.code_a}),
     Row("health", "main.healthz", f("/healthz"), everyone(OK)),
+    Row("accessibility statement", "main.accessibility", f("/accessibility"), everyone(OK)),
+    Row("privacy notice", "main.privacy", f("/privacy"), everyone(OK)),
     Row("login page", "auth.login", f("/login"), everyone(OK)),
     Row("log in", "auth.login", f("/login"), everyone(OK), "POST",
         lambda w: {"email": "fa@example.fi", "password": worlds.PASSWORD}),

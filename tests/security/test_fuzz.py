@@ -40,6 +40,8 @@ from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
 from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
 from workshop.polls import service as polls_domain
+from workshop.reuse import service as reuse_domain
+from workshop.themes.models import CommonTheme
 from workshop.timer import service as timer
 
 from tests import worlds
@@ -279,6 +281,17 @@ def setup_words(db, s, w):
 
 def setup_timer(db, s, w):
     timer.start(db, s, 10, "Tauko")
+
+
+def setup_template(db, s, w):
+    reuse_domain.save_template(db, s, w.fac_a, "Pohja")
+
+
+def setup_themes(db, s, w):
+    """Themes 1 and 2 of session A, each gathering a note."""
+    db.add_all([CommonTheme(session_id=s.id, position=i, label=f"Teema {i}", note_ids=[note], related=[])
+                for i, note in enumerate((w.notes["own"], w.notes["mate"]))])
+    db.commit()
 
 
 def session_form(w: World) -> dict:
@@ -541,6 +554,44 @@ TARGETS += [
     Target("campaigns.phone_vote", "participant", lambda w: phone(w, "/good-deed"),
            lambda w: {"nomination": st.sampled_from(ids_of(w.outreach["a"]["nomination"],
                                                            w.outreach["b"]["nomination"]))}),
+    # --- reuse, team, common themes, people without a phone ---
+    Target("reuse.duplicate", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/duplicate"),
+           lambda w: {"title": short_text}),
+    Target("reuse.save_template", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/template"),
+           lambda w: {"name": short_text}),
+    Target("reuse.use_template", "facilitator",
+           lambda w: st.sampled_from(["1", "2", "0", "x"]).map(lambda t: f"/f/templates/{t}/use"),
+           lambda w: {"title": short_text}, setup=setup_template),
+    Target("reuse.delete_template", "facilitator",
+           lambda w: st.sampled_from(["1", "2", "0"]).map(lambda t: f"/f/templates/{t}/delete"), setup=setup_template),
+    Target("reuse.next_in_series", "facilitator",
+           lambda w: st.sampled_from([str(w.series), "0", "999999"]).map(lambda t: f"/f/series/{t}/next"),
+           lambda w: {"title": short_text}),
+    Target("grouping.add_without_phone", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/participants/add"),
+           lambda w: {"municipality": st.sampled_from(["320", "583", "other", "091", ""]),
+                      "background": st.sampled_from(["ngo", "resident", "x", ""]), "first_name": short_text}),
+    Target("team.team_page", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/team"),
+           lambda w: {"email": st.sampled_from(["fb@example.fi", "FB@example.fi ", "fa@example.fi", "x", ""]),
+                      "role": st.sampled_from(["facilitator", "assistant", "observer", "owner", ""])}),
+    Target("team.member_action", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/team/{m}/{act}", m=st.sampled_from(["1", "2", "3", "99"]),
+                              act=action(["role", "remove"])),
+           lambda w: {"role": st.sampled_from(["facilitator", "assistant", "observer", "owner", ""])}),
+    Target("themes.find", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/themes/find"),
+           lambda w: {"round": st.sampled_from(["", "1", "2", "999", "x"])}),
+    Target("themes.rename", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/themes/{t}/rename", t=st.sampled_from(["1", "2", "99"])),
+           lambda w: {"label": st.one_of(short_text, note_text)}, setup=setup_themes),
+    Target("themes.merge", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/themes/merge"),
+           lambda w: {"theme": st.lists(st.sampled_from(["1", "2", "99", "x"]), max_size=3)}, setup=setup_themes),
+    Target("themes.drop", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/themes/{t}/drop", t=st.sampled_from(["1", "2", "99"])),
+           setup=setup_themes),
+    Target("themes.move", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/themes/{t}/move", t=st.sampled_from(["1", "2", "99"])),
+           lambda w: {"direction": st.sampled_from(["up", "down", ""])}, setup=setup_themes),
+    Target("themes.show", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/themes/show"),
+           lambda w: {"shown": st.sampled_from(["1", "0", ""])}, setup=setup_themes),
 ]
 
 # Routes without a form or query string to fuzz (plain pages; the authorisation matrix covers them).
@@ -549,6 +600,7 @@ NO_INPUT = {
     "facilitator.session_page", "board.board_page", "grouping.round_page", "plans.plans_page",
     "exports.report_pdf", "results.results_page", "screen.screen", "screen.qr",
     "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
+    "main.accessibility", "main.privacy", "grouping.table_cards", "themes.themes_page", "reuse.templates",
 }
 
 

@@ -213,7 +213,8 @@ def test_the_phone_shows_only_the_current_phase(browsing, server):
     expect(aino.locator("#top-three")).to_be_visible()
     b.check_a11y(aino, "phone-top-three")
 
-    phase(fac, phones, nojs, "presentation", {"my-group"}, "presentation", b)
+    # The presentation starts at group 1 by itself: phones show the group presented.
+    phase(fac, phones, nojs, "presentation", {"my-group", "phone-presentation"}, "presentation", b)
     # Home groups for the plans: a new round; the results page must still keep round 1.
     fac_post(fac, "rounds", strategy="home", size_mode="size", size="5")
     fac_post(fac, "rounds/2/publish")

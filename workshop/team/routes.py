@@ -8,7 +8,7 @@ from flask import session as cookie_session
 from flask_babel import gettext as _
 
 from workshop.db import get_db
-from workshop.models import TEAM_ROLES
+from workshop.models import TEAM_ROLES, Session
 from workshop.sessions.guards import own_session
 from workshop.team import service as team
 from workshop.team.service import TeamError
@@ -76,6 +76,9 @@ def write_history(response):
         action += ":" + str(request.view_args["action"])
     elif request.endpoint == "facilitator.change_phase":
         action += ":" + str(request.form.get("phase", ""))[:20]
+    db = get_db()
+    if db.get(Session, session_id) is None:  # the change deleted the workshop, and its history with it
+        return response
     fac = current_facilitator()
-    team.record(get_db(), session_id, fac.id if fac else None, action)
+    team.record(db, session_id, fac.id if fac else None, action)
     return response
