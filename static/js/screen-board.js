@@ -16,6 +16,10 @@
     if (text !== undefined && text !== null) { node.textContent = text; }
     return node;
   }
+  // The workshop's own texts, made here from live payloads, carry its language where the projector
+  // speaks another (WCAG 3.1.2), like those the server renders.
+  var contentLang = root.dataset.contentLang;
+  function own(node) { if (contentLang) { node.lang = contentLang; } return node; }
   function card(number) { return grid.querySelector(".screen-board[data-group='" + number + "']"); }
 
   function countNotes(c) {
@@ -47,10 +51,10 @@
       var h = el("h3", "group-title colour-" + b.colour, t("group", b.group) + " · ");
       h.appendChild(el("span", "colour-name", colour(b.colour)));
       li.appendChild(h);
-      li.appendChild(el("p", "question", b.question || ""));
+      li.appendChild(own(el("p", "question", b.question || "")));
       li.appendChild(countLine(b));
       var ul = el("ul", "board-notes");
-      b.notes.forEach(function (n) { var item = el("li", null, n.text); item.dataset.id = String(n.id); ul.appendChild(item); });
+      b.notes.forEach(function (n) { var item = own(el("li", null, n.text)); item.dataset.id = String(n.id); ul.appendChild(item); });
       li.appendChild(ul);
       countNotes(li);
       updateProgress(li, b.progress);
@@ -73,16 +77,16 @@
     var articles = data.groups.map(function (g) {
       var a = el("article", "present-group" + (data.showing === 0 ? " small" : ""));
       a.appendChild(el("h3", "group-title colour-" + g.colour, t("group", g.number) + " · " + colour(g.colour)));
-      if (g.question) { a.appendChild(el("p", "question", g.question)); }
+      if (g.question) { a.appendChild(own(el("p", "question", g.question))); }
       var ol = el("ol", "present-top");
       g.top.places.forEach(function (p) {
-        ol.appendChild(el("li", p.text.length > 90 ? "long" : null)).appendChild(el("span", "point", p.text));
+        ol.appendChild(el("li", p.text.length > 90 ? "long" : null)).appendChild(own(el("span", "point", p.text)));
       });
       a.appendChild(ol);
       if (g.top.tied.length) {
         a.appendChild(el("p", "tied-label", t("tied") + ":"));
         var ul = el("ul", "present-tied");
-        g.top.tied.forEach(function (p) { ul.appendChild(el("li")).appendChild(el("span", "point", p.text)); });
+        g.top.tied.forEach(function (p) { ul.appendChild(el("li")).appendChild(own(el("span", "point", p.text))); });
         a.appendChild(ul);
       }
       return a;
@@ -103,7 +107,7 @@
     if (!c) { return; }
     var ul = c.querySelector(".board-notes");
     var item = ul.querySelector("li[data-id='" + n.id + "']");
-    if (!item) { item = el("li"); item.dataset.id = String(n.id); ul.appendChild(item); }
+    if (!item) { item = own(el("li")); item.dataset.id = String(n.id); ul.appendChild(item); }
     item.textContent = n.text;
     countNotes(c);
   });

@@ -102,6 +102,13 @@ def test_live_regions_speak_once_per_event(browsing, direct):
     expect(phone.locator("#add-note-form")).to_be_visible()
     write_note(phone, "Kirjasto auki iltaisin")
 
+    # A projector in Swedish marks the workshop's Finnish notes that its script adds live (WCAG 3.1.2).
+    projector = b.new_page("projector-sv", viewport={"width": 1920, "height": 1080})
+    projector.goto(demo["screen"] + "?lang=sv")
+    wait_live(projector)
+    write_note(phone, "Kyläkoulun tilat iltakäyttöön")
+    expect(projector.locator(".board-notes li", has_text="Kyläkoulun tilat iltakäyttöön")).to_have_attribute("lang", "fi")
+
     # Offline: "no connection" once, however often the reconnection fails; a note written meanwhile
     # is announced as waiting, once.
     b.tolerate(r"WebSocket|ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED|net::ERR_")
