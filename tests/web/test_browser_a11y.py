@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from workshop import create_app
 from workshop.db import get_db
 from workshop.models import Session
+from workshop.sessions import service as sessions_service
 
 from tests.browser import PHONE, Browsing
 from tests.flipchart.test_browser_notes import (
@@ -248,11 +249,35 @@ def test_laptop_pages_mark_the_workshops_texts(browsing, direct):
     b = browsing
     demo, fac = open_workshop(b, direct)
     set_workshop(direct, demo, title="Itä-Lapin elinvoimapaja", content_language="fi")
+    tokens = [new_participant(direct, demo, person) for person in PEOPLE[:2]]
+    publish_groups(fac, demo, count=1)
+    # A phone through the evening's phases (and closed) in Swedish and English.
+    phone = b.new_page("phone-phases", **PHONE)
+    phone.context.add_cookies([{"name": f"paja_p{demo['id']}", "value": tokens[0], "url": b.base_url,
+                                "httpOnly": True, "sameSite": "Lax"}])
+    for phase in ("info", "grouping", "groupwork", "voting", "presentation", "plan", "feedback"):
+        with direct.app_context():
+            db = get_db()
+            sessions_service.set_phase(db, db.get(Session, demo["id"]), phase)
+        for ui in ("sv", "en"):
+            phone.context.add_cookies([{"name": "paja_lang", "value": ui, "url": b.base_url}])
+            phone.goto(f"/{demo['code']}")
+            expect(phone.locator("#live-root")).to_have_attribute("data-phase", phase)
+            assert_no_literals(phone, f"phone in {phase} ({ui})")
+            b.check_a11y(phone, f"phone in {phase} ({ui})")
+    # Every page of the facilitator's workshop, in Swedish and English (the Finnish ones are checked
+    # where each feature's browser test drives them).
+    pages = ["/f/", "/f/series", "/f/templates"] + [demo["page"] + suffix for suffix in (
+        "", "/edit", "/board", "/rounds", "/rounds/1", "/rounds/1/cards", "/plans", "/polls", "/registrations",
+        "/feedback", "/campaigns", "/report", "/themes", "/team", "/duplicate", "/template")]
+    for ui in ("sv", "en"):
+        fac.context.add_cookies([{"name": "paja_lang", "value": ui, "url": b.base_url}])
+        for url in pages:
+            fac.goto(url)
+            expect(fac.locator("html")).to_have_attribute("lang", ui)
+            assert_no_literals(fac, url)
+            b.check_a11y(fac, f"facilitator {url} ({ui})")
     fac.context.add_cookies([{"name": "paja_lang", "value": "sv", "url": b.base_url}])
-    for url in (demo["page"], demo["page"] + "/report", demo["page"] + "/edit"):
-        fac.goto(url)
-        assert_no_literals(fac, url)
-        b.check_a11y(fac, f"facilitator {url} (sv)")
     fac.goto(demo["page"])
     assert_content_marked(fac, "Itä-Lapin elinvoimapaja", "fi", "sv", "session page")
     fac.goto(demo["page"] + "/report")
