@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "workshop.reuse.routes",
     "workshop.themes.routes",
     "workshop.team.routes",
+    "workshop.team.routes:invite_bp",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.runsheet",
