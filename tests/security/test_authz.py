@@ -27,11 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
+from workshop.core.time import utcnow
 from workshop.db import get_db
 from workshop.exports import report as exports_report
 from workshop.extensions import socketio
@@ -41,7 +42,6 @@ from workshop.grouping.service import RoundSettings
 from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.results.models import ResultsSettings
-from workshop.core.time import utcnow
 from workshop.reuse import service as reuse_domain
 from workshop.team.models import TeamInvite
 from workshop.themes.models import CommonTheme

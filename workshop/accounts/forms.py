@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from workshop.web.forms import NO_CONTROL_CHARS, strip
 
@@ -19,7 +19,7 @@ class LoginForm(FlaskForm):
 
 class NewAccountForm(FlaskForm):
     """A new account's name and password (the address comes from the set-up form or the invitation)."""
-    name = StringField(_l("Your name"), validators=[InputRequired(_l("Enter your name.")), Length(max=120),
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120),
                                                     NO_CONTROL_CHARS], filters=[strip])
     password = PasswordField(_l("Password (at least 10 characters)"), validators=[
         InputRequired(_l("Choose a password.")),
