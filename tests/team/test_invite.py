@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from workshop.db import get_db
 from workshop.exports import document
+from workshop.extensions import limiter
 from workshop.models import AuditLine, Facilitator, Session, SessionMember
 from workshop.team import service as team
 from workshop.team.models import TeamInvite
@@ -243,3 +244,16 @@ def test_without_mail_the_page_says_to_send_the_link_yourself(app, client, auth)
     s = owner_world(app, auth)
     response = post(client, f"/f/sessions/{s.id}/team/invites", email="uusi@example.fi", role="observer")
     assert "kopioi linkki" in response.get_data(as_text=True).lower()
+
+
+def test_guessing_links_is_slowed_down_and_deleting_the_workshop_deletes_its_invitations(app, client, auth):
+    s = owner_world(app, auth)
+    path = invite(client, s)
+    guesser = app.test_client()
+    statuses = [guesser.get(f"/invite/arvaus-{i}").status_code for i in range(31)]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+    limiter.reset()  # ten minutes later
+    assert post(client, f"/f/sessions/{s.id}/results/delete", confirm="yes").status_code == 302
+    with app.app_context():
+        assert get_db().scalar(select(func.count(TeamInvite.id))) == 0
+    assert app.test_client().get(path).status_code == 404
