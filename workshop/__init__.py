@@ -51,6 +51,7 @@ LIVE_HANDLERS = (
     "workshop.registration.events",
     "workshop.feedback.events",
     "workshop.themes.events",
+    "workshop.team.events",
     "workshop.campaigns.events",
 )
 

@@ -1,6 +1,6 @@
 """End to end in chromium: the owner invites by email link; the invited person opens the link on a
 narrow phone, creates an account and lands on the run sheet; the used link then says so. axe-core
-checks the team page with the new link, the invitation page, its form with errors, and the used link."""
+checks the team page with the new link (and the notice that the team changed, live), the invitation page, its form with errors, and the used link."""
 from __future__ import annotations
 
 import re
@@ -50,6 +50,8 @@ def test_an_invited_person_joins_the_team_by_the_link(browsing, server):
     phone.fill("#password2", "pitkä salasana 123")
     phone.locator("#join").click()
     expect(phone).to_have_url(re.compile(r"/f/sessions/\d+$"))
+    expect(fac.locator("#team-changed")).to_be_visible()  # live, on the owner's page
+    b.check_a11y(fac, "team page told of the change")
 
     other = b.new_page("late", **PHONE)
     other.goto(path)

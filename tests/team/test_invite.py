@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from workshop.db import get_db
 from workshop.exports import document
-from workshop.extensions import limiter
+from workshop.extensions import limiter, socketio
 from workshop.models import AuditLine, Facilitator, Session, SessionMember
 from workshop.team import service as team
 from workshop.team.models import TeamInvite
@@ -257,3 +257,20 @@ def test_guessing_links_is_slowed_down_and_deleting_the_workshop_deletes_its_inv
     with app.app_context():
         assert get_db().scalar(select(func.count(TeamInvite.id))) == 0
     assert app.test_client().get(path).status_code == 404
+
+
+def test_the_owners_team_page_hears_when_an_invitation_is_accepted(app, client, auth):
+    s = owner_world(app, auth)
+    path = invite(client, s)
+    rendered = re.search(r'data-team-version="(\w+)"', client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True))
+    owner_socket = socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)
+    assert owner_socket.is_connected()
+    owner_socket.get_received()
+    newcomer = app.test_client()
+    html = newcomer.get(path).get_data(as_text=True)
+    newcomer.post(path + "/join", data={"csrf_token": csrf_token(html), "name": "Uusi", "password": PASSWORD,
+                                        "password2": PASSWORD})
+    [event] = [e for e in owner_socket.get_received() if e["name"] == "team"]
+    assert event["args"][0]["version"] != rendered.group(1)
+    page = client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True)
+    assert f'data-team-version="{event["args"][0]["version"]}"' in page and "Uusi" in page

@@ -47,7 +47,7 @@ def _team_page(session: Session, created: dict | None = None) -> Response:
     response = Response(render_template(
         "facilitator/team.html", session=session, members=team.members(db, session),
         invites=team.pending_invites(db, session) if g.team_role == "owner" else [], created=created,
-        history=team.history(db, session), roles=TEAM_ROLES, my_role=g.team_role,
+        history=team.history(db, session), roles=TEAM_ROLES, my_role=g.team_role, version=team.version(db, session),
         role_labels=TEAM_ROLE_LABELS, audit_label=audit_label))
     if created:
         response.headers["Cache-Control"] = "no-store"  # the link is shown this once

@@ -89,6 +89,15 @@ def remove_member(db: DB, session: Session, member_id) -> None:
     publish(TeamChanged(session))
 
 
+def version(db: DB, session: Session) -> str:
+    """A short fingerprint of the team (members with roles, pending invitations): the page it was
+    rendered with knows whether a live change is news to it."""
+    members_now = [(m.id, m.role) for m in members(db, session)]
+    invites_now = list(db.scalars(select(TeamInvite.id).where(TeamInvite.session_id == session.id,
+                                                              TeamInvite.status == "pending").order_by(TeamInvite.id)))
+    return hashlib.sha256(repr((members_now, invites_now)).encode()).hexdigest()[:12]
+
+
 def record(db: DB, session_id: int, facilitator_id: int | None, action: str) -> None:
     """One line of the workshop's history (called after a facilitator's change went through)."""
     db.add(AuditLine(session_id=session_id, facilitator_id=facilitator_id, action=action[:80]))
