@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "workshop.reuse.routes",
     "workshop.themes.routes",
     "workshop.team.routes",
+    "workshop.team.routes:invite_bp",
     "workshop.exports.routes",
     "workshop.pages.screen",
     "workshop.pages.runsheet",
@@ -50,6 +51,7 @@ LIVE_HANDLERS = (
     "workshop.registration.events",
     "workshop.feedback.events",
     "workshop.themes.events",
+    "workshop.team.events",
     "workshop.campaigns.events",
 )
 

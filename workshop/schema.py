@@ -12,6 +12,7 @@ from workshop.grouping import models as grouping_models  # noqa: F401
 from workshop.registration import models as registration_models  # noqa: F401
 from workshop.results import models as results_models  # noqa: F401
 from workshop.reuse import models as reuse_models  # noqa: F401
+from workshop.team import models as team_models  # noqa: F401
 from workshop.themes import models as theme_models  # noqa: F401
 from workshop.timer import models as timer_models  # noqa: F401
 

@@ -24,12 +24,15 @@ another session, another participant's name, or anyone else's poll answers.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
+from workshop.core.time import utcnow
 from workshop.db import get_db
 from workshop.exports import report as exports_report
 from workshop.extensions import socketio
@@ -40,6 +43,7 @@ from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.results.models import ResultsSettings
 from workshop.reuse import service as reuse_domain
+from workshop.team.models import TeamInvite
 from workshop.themes.models import CommonTheme
 
 from tests import worlds
@@ -122,6 +126,22 @@ def common_theme(db, s, w):
     db.add(CommonTheme(session_id=s.id, position=0, label="Teema", note_ids=[w.notes["own"], w.notes["mate"]],
                        related=[]))
     db.commit()
+
+
+INVITE_TOKEN = "known-invite-token-for-tests"
+
+
+def team_invite(db, s, w, status: str = "pending"):
+    """Invitation 1 of session A, for an address without an account, by the link INVITE_TOKEN."""
+    now = utcnow()
+    db.add(TeamInvite(session_id=s.id, email="uusi@example.fi", role="observer", status=status,
+                      token_hash=hashlib.sha256(INVITE_TOKEN.encode()).hexdigest(), invited_by_id=w.fac_a,
+                      created_at=now, expires_at=now + timedelta(days=7)))
+    db.commit()
+
+
+def used_invite(db, s, w):
+    team_invite(db, s, w, "accepted")
 
 
 def shared_results(db, s, w):
@@ -232,6 +252,10 @@ ROWS = [
         lambda w: {"email": "fb@example.fi", "role": "observer"}),
     Row("change a team role", "team.member_action", f("/f/sessions/{sid}/team/1/role"), FAC_ONLY, "POST",
         lambda w: {"role": "observer"}),
+    Row("invite to the team by email link", "team.invite", f("/f/sessions/{sid}/team/invites"), FAC_ONLY, "POST",
+        lambda w: {"email": "uusi@example.fi", "role": "observer"}),
+    Row("withdraw an invitation", "team.revoke_invite", f("/f/sessions/{sid}/team/invites/1/revoke"), FAC_ONLY,
+        "POST", setup=team_invite),
     Row("duplicate page", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY),
     Row("duplicate", "reuse.duplicate", f("/f/sessions/{sid}/duplicate"), FAC_ONLY, "POST",
         lambda w: {"title": "Kopio"}),
@@ -301,6 +325,28 @@ ROWS = [
     Row("share results", "results.results_action", f("/f/sessions/{sid}/results/share"), FAC_ONLY, "POST"),
     Row("start the timer", "timer.timer_action", f("/f/sessions/{sid}/timer/start"), FAC_ONLY, "POST",
         lambda w: {"minutes": "5", "label": "Tauko"}),
+    # --- the team's invitation link: the link is the credential; accepting needs a login ---
+    Row("invitation page", "team_invite.invite_page", f("/invite/" + INVITE_TOKEN), everyone(OK), setup=team_invite),
+    Row("invitation page, guessed link", "team_invite.invite_page", f("/invite/guessed-token"), everyone(NOT_FOUND),
+        setup=team_invite),
+    Row("invitation page, used link", "team_invite.invite_page", f("/invite/" + INVITE_TOKEN), everyone(REFUSED),
+        setup=used_invite),
+    Row("accept an invitation", "team_invite.accept", f("/invite/" + INVITE_TOKEN),
+        {**table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN, other_fac=OK,
+                 fac=REFUSED), **dict.fromkeys(TEAM_ACTORS, REFUSED)}, "POST", setup=team_invite),
+    Row("accept a used invitation", "team_invite.accept", f("/invite/" + INVITE_TOKEN),
+        table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN,
+              other_fac=REFUSED, fac=REFUSED), "POST", setup=used_invite),
+    Row("accept a guessed invitation", "team_invite.accept", f("/invite/guessed-token"),
+        table(anon=LOGIN, screen=LOGIN, other_session=LOGIN, other_group=LOGIN, participant=LOGIN,
+              other_fac=NOT_FOUND, fac=NOT_FOUND), "POST", setup=team_invite),
+    Row("join the team with a new account", "team_invite.join", f("/invite/" + INVITE_TOKEN + "/join"),
+        {**everyone(OK), OTHER_FAC: REFUSED, FAC: REFUSED}, "POST",
+        lambda w: {"name": "Uusi Ohjaaja", "password": worlds.PASSWORD, "password2": worlds.PASSWORD},
+        setup=team_invite),
+    Row("join by a guessed invitation", "team_invite.join", f("/invite/guessed-token/join"), everyone(NOT_FOUND),
+        "POST", lambda w: {"name": "Uusi Ohjaaja", "password": worlds.PASSWORD, "password2": worlds.PASSWORD},
+        setup=team_invite),
     # --- before the evening: registration (the public link and the registrant's own link are credentials) ---
     Row("registration page", "registration.register", f("/register/{reg_token}"), everyone(OK)),
     Row("register", "registration.register", f("/register/{reg_token}"), everyone(OK), "POST",
@@ -398,7 +444,8 @@ def forbidden_strings(w: World, actor: str, row: Row) -> list[str]:
     if row.endpoint == "registration.mine":  # the registrant's own page: their own details only
         return session_b + [n for n in names_a if n != s["registrant"]] + [s["hidden"], worlds.TEXTS["own"]]
     if row.endpoint in ("registration.register", "registration.cancel_mine", "campaigns.public_page",
-                        "campaigns.report_carpool", "campaigns.nominate", "feedback.by_link"):
+                        "campaigns.report_carpool", "campaigns.nominate", "feedback.by_link",
+                        "team_invite.invite_page", "team_invite.accept", "team_invite.join"):
         return session_b + names_a + [s["hidden"], worlds.TEXTS["own"], s["g2"]]
     if row.endpoint.startswith("screen."):  # the projector: visible notes and first names, nothing hidden
         return session_b + [s["hidden"], s["other_words"]]
@@ -471,7 +518,7 @@ ASSISTANT_CHANGES = {"registration.organiser_page", "registration.organiser_canc
                      "grouping.add_without_phone", "grouping.mark_absent", "board.moderate",
                      "board.remove_participant", "timer.timer_action"}
 ASSISTANT_POLL_ACTIONS = ("/approve", "/reject", "/remove-word")
-OWNER_CHANGES = {"team.team_page", "team.member_action"}
+OWNER_CHANGES = {"team.team_page", "team.member_action", "team.invite", "team.revoke_invite"}
 
 
 def team_cells(w: World, row: Row) -> dict:

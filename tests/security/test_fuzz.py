@@ -20,6 +20,7 @@ registry, so a new route or event fails until it gets a target here.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -27,12 +28,14 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 
+from workshop.core.time import utcnow
 from workshop.db import get_db
 from workshop.extensions import limiter, socketio
 from workshop.flipchart import service as flipchart
@@ -41,6 +44,7 @@ from workshop.grouping.service import RoundSettings
 from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
 from workshop.polls import service as polls_domain
 from workshop.reuse import service as reuse_domain
+from workshop.team.models import TeamInvite
 from workshop.themes.models import CommonTheme
 from workshop.timer import service as timer
 
@@ -485,6 +489,29 @@ def secret(w: World, key: str):
                      any_text.filter(lambda t: "/" not in t))
 
 
+INVITE_TOKEN = "known-invite-token-for-fuzzing"
+
+
+def setup_invite(db, s, w):
+    """Invitation 1 of session A, for an address without an account, by the link INVITE_TOKEN."""
+    now = utcnow()
+    db.add(TeamInvite(session_id=s.id, email="uusi@example.fi", role="observer", invited_by_id=w.fac_a,
+                      token_hash=hashlib.sha256(INVITE_TOKEN.encode()).hexdigest(), status="pending",
+                      created_at=now, expires_at=now + timedelta(days=7)))
+    db.commit()
+
+
+def invite_link(suffix: str = ""):
+    """The invitation's link (calm), else a guess, a huge or a strange one."""
+    def path(w: World):
+        mine = st.just(f"/invite/{INVITE_TOKEN}{suffix}")
+        if not _HOSTILE:
+            return mine
+        return st.one_of(mine, mine, st.sampled_from(["guess", "x" * 200, "%00"]).map(lambda t: f"/invite/{t}{suffix}"),
+                         any_text.filter(lambda t: "/" not in t and t).map(lambda t: f"/invite/{segment(t)}{suffix}"))
+    return path
+
+
 def feedback_form(w: World) -> dict:
     return {"overall": st.sampled_from(["1", "3", "5", ""]), "most_useful": note_text, "should_change": short_text,
             "come_again": st.sampled_from(["yes", "maybe", "no", ""]), "extra": short_text}
@@ -577,6 +604,17 @@ TARGETS += [
            lambda w: sid_path(w, "/f/sessions/{sid}/team/{m}/{act}", m=st.sampled_from(["1", "2", "3", "99"]),
                               act=action(["role", "remove"])),
            lambda w: {"role": st.sampled_from(["facilitator", "assistant", "observer", "owner", ""])}),
+    Target("team.invite", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/team/invites"),
+           lambda w: {"email": st.sampled_from(["uusi@example.fi", "FB@example.fi ", "fa@example.fi", "x", ""]),
+                      "role": st.sampled_from(["facilitator", "assistant", "observer", "owner", ""])}),
+    Target("team.revoke_invite", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/team/invites/{i}/revoke", i=st.sampled_from(["1", "2", "99"])),
+           setup=setup_invite),
+    Target("team_invite.accept", "facilitator", invite_link(), setup=setup_invite),
+    Target("team_invite.join", "fresh", invite_link("/join"),
+           # the simplest form is refused (a short password), so the sweep tries each field before one succeeds
+           lambda w: {"name": short_text, "password": st.sampled_from(["lyhyt", worlds.PASSWORD, ""]),
+                      "password2": st.sampled_from([worlds.PASSWORD, "toinen salasana", ""])}, setup=setup_invite),
     Target("themes.find", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/themes/find"),
            lambda w: {"round": st.sampled_from(["", "1", "2", "999", "x"])}),
     Target("themes.rename", "facilitator",
@@ -601,6 +639,7 @@ NO_INPUT = {
     "exports.report_pdf", "results.results_page", "screen.screen", "screen.qr",
     "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
     "main.accessibility", "main.privacy", "grouping.table_cards", "themes.themes_page", "reuse.templates",
+    "team_invite.invite_page",
 }
 
 

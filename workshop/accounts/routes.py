@@ -26,7 +26,8 @@ from workshop.web.guards import safe_next
 bp = Blueprint("auth", __name__)
 
 
-def _start_login(fac: Facilitator) -> None:
+def start_login(fac: Facilitator) -> None:
+    """Log this facilitator in, in a fresh cookie session (also after joining a team by invitation)."""
     session.clear()  # a fresh session at login: nothing from before survives
     session.permanent = True
     now = time.time()
@@ -67,7 +68,7 @@ def setup():
         fac = create_facilitator(db, form.email.data, form.name.data, form.password.data)
         forget_first_run_token(current_app.instance_path)
         attempts.remember_account(form.email.data)
-        _start_login(fac)
+        start_login(fac)
         flash(_("Welcome! Your facilitator account is ready."), "success")
         return redirect(url_for("facilitator.dashboard"))
     return render_template("auth/setup.html", form=form), 400 if form.errors else 200
@@ -92,7 +93,7 @@ def login():
         fac = authenticate(db, form.email.data, form.password.data)
         if fac is not None:
             attempts.remember_account(form.email.data)
-            _start_login(fac)
+            start_login(fac)
             return redirect(safe_next(request.args.get("next"), "facilitator.dashboard"))
         attempts.record_login_miss(form.email.data)
         error = _("Wrong email or password.")

@@ -20,7 +20,8 @@ ASSISTANT_CHANGES = {
     "board.moderate", "board.remove_participant", "timer.timer_action",
     ("polls.poll_action", "approve"), ("polls.poll_action", "reject"), ("polls.poll_action", "remove-word"),
 }
-OWNER_CHANGES = {("results.results_action", "delete"), "team.team_page", "team.member_action"}
+OWNER_CHANGES = {("results.results_action", "delete"), "team.team_page", "team.member_action", "team.invite",
+                 "team.revoke_invite"}
 
 
 def may_change(role: str, endpoint: str | None, action: str | None) -> bool:

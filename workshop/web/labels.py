@@ -205,7 +205,10 @@ TEAM_ERRORS = {
     "no_such_facilitator": _l("No facilitator of this installation has that email address. "
                               "Ask them to get an account first."),
     "already_owner": _l("That is the workshop's owner, already in charge of everything."),
+    "already_member": _l("That person is already in the team."),
     "bad_role": _l("Choose a role."),
+    "bad_email": _l("Enter a valid email address."),
+    "account_exists": _l("An account with this email address exists already: log in to accept the invitation."),
     "not_found": _l("Not found."),
 }
 
@@ -245,6 +248,9 @@ AUDIT_LABELS = {
     "themes.show": _l("Showed or hid the common themes"),
     "team.team_page": _l("Added someone to the team"),
     "team.member_action": _l("Changed the team"),
+    "team.invite": _l("Invited someone to the team by email link"),
+    "team.revoke_invite": _l("Withdrew an invitation to the team"),
+    "team.accept_invite": _l("Joined the team by an invitation link"),
 }
 
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
