@@ -60,7 +60,6 @@
     presentation: later,
     groups: later,
     poll_results: later,  // the info step's poll: answers and results
-    vote_tallies: later,
     vote_progress: function (p) {
       var el = root.querySelector("[data-progress='" + p.number + "']");
       if (el) { later(); }

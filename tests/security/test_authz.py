@@ -830,6 +830,8 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     assert phones["p4"].emit("poll_answer", {"poll": new_poll, "text": "SANAP4LIVE"}, callback=True)["ok"]
     assert phones["p1"].emit("poll_answer", {"poll": new_poll, "text": "omasana"}, callback=True)["ok"]
     fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/close")
+    rec.step("hidden poll")  # results hidden until revealed (the default): the projector sees a count only
+    fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/reveal")
     fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/open")  # re-opened: own answers come back to each phone
     rec.step("polls")
 
@@ -914,3 +916,4 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     assert "G1-P2-LIVE" in p1_text and "G1-TOBEHIDDEN" in p1_text and "omasana" in p1_text
     assert any(name == "presentation" for _s, name, _p in rec.log["p5"])
     assert "sanap4live" in " ".join(p for _s, _n, p in rec.log["screen"]).casefold()
+    assert "sanap4live" not in " ".join(p for step, _n, p in rec.log["screen"] if step == "hidden poll").casefold()

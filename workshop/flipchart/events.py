@@ -74,7 +74,9 @@ def counts_shown(db, group: Group, facilitator: bool = False) -> bool:
     phones' and the projector's once the group has voted and the results are visible (live or revealed)."""
     if facilitator:
         return True
-    return group.voting != "not_started" and flipchart.votes_visible(db.get(Session, group.round.session_id))
+    if group.voting == "not_started":
+        return False
+    return flipchart.votes_visible(db.get(Session, group.round.session_id))
 
 
 def tallies_payload(db, group: Group) -> dict:
@@ -196,17 +198,17 @@ def broadcast_boards(session: Session) -> None:
 
 
 def _emit_progress(session: Session, group: Group) -> None:
-    """Who has voted, to the projector and the facilitator; the running counts too where they may be
-    seen (the group's phones and the projector only while visible, the facilitator always)."""
+    """Who has voted, to the projector and the facilitator; the running counts to the group's phones,
+    the projector and the facilitator only while they may be seen (live, or revealed). The facilitator's
+    pages read the counts again on "vote_progress" (they always show them)."""
     db = get_db()
-    payload = progress(db, group)
+    payload, visible = flipchart.progress_and_visibility(db, session, group)
     socketio.emit("vote_progress", payload, to=f"s{session.id}:screen")
     socketio.emit("vote_progress", payload, to=f"s{session.id}:fac")
-    counts = tallies_payload(db, group)
-    if counts_shown(db, group):
-        socketio.emit("vote_tallies", counts, to=f"g{group.id}")
-        socketio.emit("vote_tallies", counts, to=f"s{session.id}:screen")
-    socketio.emit("vote_tallies", counts, to=f"s{session.id}:fac")
+    if visible:
+        counts = tallies_payload(db, group)
+        for room in (f"g{group.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+            socketio.emit("vote_tallies", counts, to=room)
 
 
 def refresh_votes(session: Session, group: Group) -> None:

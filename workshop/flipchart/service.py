@@ -550,6 +550,21 @@ def progress(db: DB, group: Group) -> dict:
     return {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
 
 
+# The progress and whether the counts may be shown (votes_visible) in one query: every vote asks both.
+_PROGRESS_AND_VISIBLE = _PROGRESS.add_columns(select(FlipchartSettings.session_id).where(
+    FlipchartSettings.session_id == bindparam("session_id"),
+    (FlipchartSettings.vote_results == "live") | FlipchartSettings.votes_revealed.is_(True)).exists())
+
+
+def progress_and_visibility(db: DB, session: Session, group: Group) -> tuple[dict, bool]:
+    """`progress`, and whether phones and the projector may see the group's counts now (votes_visible,
+    read from the database in the same query: a vote's hot path loads no settings row)."""
+    voted, counted, visible = db.execute(_PROGRESS_AND_VISIBLE, {"group_id": group.id,
+                                                                 "session_id": session.id}).one()
+    payload = {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
+    return payload, bool(visible) and group.voting != "not_started"
+
+
 @dataclass
 class TopThree:
     places: list[tuple[Note, int]] = field(default_factory=list)  # decided, in rank order
