@@ -228,3 +228,14 @@ def test_the_shared_results_page_hides_unrevealed_polls_while_the_workshop_runs(
     assert "Mikä on tärkeintä?" in page and "poll-bar-fill" not in page
     in_db(app, lambda db: polls.reveal_poll(db, db.get(Session, s.id), db.get(Poll, poll_id)))
     assert "poll-bar-fill" in app.test_client().get(f"/results/{token}").get_data(as_text=True)
+
+
+def test_the_export_carries_the_settings(app, client, room):
+    s, _tokens, _people = room
+    poll_id = make_poll(app, s, show_results="reveal")
+    make_poll(app, s, question="Toinen?", show_results="live", open_it=False)
+    in_db(app, lambda db: polls.reveal_poll(db, db.get(Session, s.id), db.get(Poll, poll_id)))
+    AuthActions(client).login()
+    doc = client.get(f"/f/sessions/{s.id}/export.json").get_json()
+    assert [(p["show_results"], p["revealed"]) for p in doc["polls"]] == [("reveal", True), ("live", False)]
+    assert (doc["session"]["vote_results"], doc["session"]["votes_revealed"]) == ("reveal", False)
