@@ -143,6 +143,7 @@ def test_the_run_sheet_voting_step_has_the_setting_and_the_reveal_button(app, cl
     response = fac_action(client, s, "board/reveal", next=f"/f/sessions/{s.id}")
     assert response.headers["Location"].endswith(f"/f/sessions/{s.id}")
     assert 'id="reveal-votes"' not in client.get(f"/f/sessions/{s.id}").get_data(as_text=True)
+    assert "Paljasti äänestyksen tulokset" in client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True)
     before = settings(app, s)
     fac_action(client, s, "board/results", vote_results="sometimes")  # refused, nothing changes
     assert settings(app, s) == before

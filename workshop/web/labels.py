@@ -244,6 +244,8 @@ AUDIT_LABELS = {
     "board.pick": _l("Decided a tie"),
     "board.present": _l("Moved the presentation"),
     "board.settings": _l("Changed the voting settings"),
+    "board.vote_results": _l("Changed how the vote results are shown"),
+    "board.reveal_votes": _l("Revealed the vote results"),
     "timer.timer_action": _l("Used the timer"),
     "polls.polls_page": _l("Made a poll"),
     "polls.poll_action": _l("Changed a poll"),
