@@ -174,11 +174,13 @@ def _sample_evening(db, fac: Facilitator, keep_open: bool):
     for i, p in enumerate(people):
         polls.choose(db, session, poll, p, str((i * 7) % 4))
     polls.close_poll(db, session, poll)
+    polls.reveal_poll(db, session, poll)  # hidden while the room answered, then shown
     cloud = polls.create_poll(db, session, "words", "Yksi sana: mitä elinvoima on sinulle?")
     polls.open_poll(db, session, cloud)
     for p, word in zip(people, WORDS, strict=False):
         polls.add_words(db, session, cloud, p, word)
     polls.close_poll(db, session, cloud)
+    polls.reveal_poll(db, session, cloud)
 
     _group_round(db, session, "mixed", NOTES[:8], seed=1)
     _group_round(db, session, "home", NOTES[8:], seed=2)

@@ -283,6 +283,10 @@ class Poll(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "reveal": the projector shows only how many have answered until the facilitator reveals the
+    # results (against group-think); "live": the running results (polls/service.RESULTS_MODES).
+    show_results: Mapped[str] = mapped_column(String(6), default="reveal", server_default="reveal")
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PollAnswer(Base):

@@ -16,7 +16,7 @@
   var errorBox = document.getElementById("board-error");
   var outboxKey = "paja-outbox-" + code + "-" + me;
 
-  var state = { voting: board.dataset.voting, writing: board.dataset.writing === "true", myVotes: [], perPerson: 3, tallies: {} };
+  var state = { voting: board.dataset.voting, writing: board.dataset.writing === "true", myVotes: [], perPerson: 3, tallies: null, group: null };
   var paused = false;
   var queued = [];
   var unannounced = 0;
@@ -55,14 +55,19 @@
     voteForm.hidden = state.voting !== "open";
     li.querySelector(".vote-note").textContent = ": " + note.text.slice(0, 60);
     li.querySelector(".edit-note").textContent = ": " + note.text.slice(0, 40);  // which note the summary opens
+    showVotes(li);
+    updateVoteButton(li);
+  }
+
+  // Vote counts only when the server sent them (running counts live, or revealed); never guessed here.
+  function showVotes(li) {
     var votes = li.querySelector(".note-votes");
-    if (state.voting === "closed") {
-      votes.textContent = t("votes", state.tallies[String(note.id)] || 0);
+    if (state.tallies) {
+      votes.textContent = t("votes", state.tallies[li.dataset.id] || 0);
       votes.hidden = false;
     } else {
       votes.hidden = true;
     }
-    updateVoteButton(li);
   }
 
   function newItem(note) {
@@ -122,7 +127,8 @@
     board.hidden = false;
     state.voting = data.voting;
     state.perPerson = data.votes_per_person;
-    state.tallies = data.tallies || {};
+    state.tallies = data.tallies || null;
+    state.group = data.group;
     board.dataset.voting = data.voting;
     updateWriting();
     document.getElementById("board-question").textContent = data.question || t("noquestion");
@@ -332,6 +338,11 @@
     if (li) { li.remove(); updateEmpty(); }
     queued = queued.filter(function (n) { return n.id !== data.id; });
     updatePauseControls();
+  });
+  Paja.on("vote_tallies", function (data) {
+    if (data.group !== state.group) { return; }
+    state.tallies = data.tallies;
+    list.querySelectorAll("li").forEach(showVotes);
   });
   Paja.on("my_votes", function (data) {
     if (data.me) { me = data.me; }  // a new group gives this phone a new tag

@@ -59,6 +59,7 @@
     boards: later,
     presentation: later,
     groups: later,
+    poll_results: later,  // the info step's poll: answers and results
     vote_progress: function (p) {
       var el = root.querySelector("[data-progress='" + p.number + "']");
       if (el) { later(); }

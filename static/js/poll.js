@@ -37,10 +37,12 @@
   // --- results (projector and facilitator): the same markup as templates/_poll_results.html ---
 
   function resultsBox(r) {
-    var box = el("div", "poll-results poll-" + r.kind);
+    var box = el("div", "poll-results poll-" + r.kind + (r.hidden ? " poll-hidden" : ""));
     box.setAttribute("data-poll-results", String(r.id));
     box.setAttribute("aria-live", "polite");
-    if (r.kind === "choice") {
+    if (r.hidden) {  // not revealed yet: the server sent only how many have answered
+      box.appendChild(el("p", "poll-waiting", Paja.text("poll-texts", "waiting")));
+    } else if (r.kind === "choice") {
       var list = el("ol", "poll-bars");
       r.options.forEach(function (o) {
         var li = el("li", "poll-bar");

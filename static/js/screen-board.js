@@ -54,14 +54,38 @@
       li.appendChild(own(el("p", "question", b.question || "")));
       li.appendChild(countLine(b));
       var ul = el("ul", "board-notes");
-      b.notes.forEach(function (n) { var item = own(el("li", null, n.text)); item.dataset.id = String(n.id); ul.appendChild(item); });
+      b.notes.forEach(function (n) { ul.appendChild(noteItem(n)); });
       li.appendChild(ul);
+      showVotes(li, b.tallies);
       countNotes(li);
       updateProgress(li, b.progress);
       return li;
     });
     grid.replaceChildren.apply(grid, cards);
     document.getElementById("screen-boards").dataset.count = String(cards.length);
+  }
+
+  function noteItem(n) {
+    var item = own(el("li"));
+    item.dataset.id = String(n.id);
+    item.appendChild(el("span", "note-text", n.text));
+    return item;
+  }
+
+  // Vote counts only when the server sent them (running counts live, or revealed); none otherwise.
+  function showVotes(c, tallies) {
+    if (tallies) { c.dataset.tallies = JSON.stringify(tallies); } else { delete c.dataset.tallies; }
+    c.querySelectorAll(".board-notes li").forEach(function (item) {
+      var span = item.querySelector(".note-votes");
+      if (!tallies) { if (span) { span.remove(); } return; }
+      if (!span) {
+        item.appendChild(document.createTextNode(" "));
+        span = item.appendChild(el("span", "note-votes"));
+        if (contentLang) { span.lang = document.documentElement.lang; }  // the projector's words, not the workshop's
+      }
+      var n = tallies[item.dataset.id] || 0;
+      span.textContent = n === 1 ? t("vote1") : t("votes", n);
+    });
   }
 
   function updateProgress(c, p) {
@@ -107,8 +131,9 @@
     if (!c) { return; }
     var ul = c.querySelector(".board-notes");
     var item = ul.querySelector("li[data-id='" + n.id + "']");
-    if (!item) { item = own(el("li")); item.dataset.id = String(n.id); ul.appendChild(item); }
-    item.textContent = n.text;
+    if (!item) { item = ul.appendChild(noteItem(n)); }
+    item.querySelector(".note-text").textContent = n.text;
+    if (c.dataset.tallies) { showVotes(c, JSON.parse(c.dataset.tallies)); }
     countNotes(c);
   });
   Paja.on("note_removed", function (n) {
@@ -117,5 +142,6 @@
     if (item) { item.remove(); countNotes(c); }
   });
   Paja.on("vote_progress", function (p) { var c = card(p.number); if (c) { updateProgress(c, p); } });
+  Paja.on("vote_tallies", function (data) { var c = card(data.group); if (c) { showVotes(c, data.tallies); } });
   Paja.on("presentation", renderPresentation);
 })();

@@ -356,9 +356,20 @@ def test_groups_write_moderate_vote_and_present_live(browsing, direct):
     b.screenshot(screen, "projector-voting")
     b.screenshot(a1, "phone-board-voting", full_page=True)
 
-    # Voting closes: each phone shows its group's top 3.
+    # Voting closes; the results stay hidden (the default "reveal") until the facilitator reveals them.
     fac.locator('section[aria-labelledby="voting-h"] .button-row button[name="action"][value="close"]').click()
     expect(fac.locator(".flash-success")).to_be_visible()
+    for phone in (a1, a2):
+        expect(phone.locator("#votes-left")).to_be_hidden()
+        expect(phone.locator("#top-three")).to_be_hidden()
+        expect(phone.locator("#notes .note-votes:visible")).to_have_count(0)
+    expect(screen.locator("#screen-boards .note-votes")).to_have_count(0)
+    b.check_a11y(fac, "board page before the reveal")
+    fac.locator("#reveal-votes").click()
+    expect(fac.locator("#reveal-votes")).to_have_count(0)
+    # Revealed: each phone shows its group's top 3 and its notes' votes, the projector the counts, live.
+    expect(screen.locator('.screen-board[data-group="1"] .note-votes')).to_have_count(4)
+    assert_not_reloaded(screen)
     for phone in (a1, a2):
         expect(phone.locator("#top-three")).to_be_visible()
         expect(phone.locator("#top-list > li")).to_have_count(3)

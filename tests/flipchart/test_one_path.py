@@ -78,6 +78,7 @@ def test_a_vote_by_form_and_by_socket_reaches_the_same_rooms(app, client, evenin
     assert by_form == by_socket
     assert [(event, room) for event, room, _payload in by_form] == [
         ("my_votes", f"p{voter}"), ("vote_progress", f"s{s.id}:screen"), ("vote_progress", f"s{s.id}:fac")]
+    # (no "vote_tallies": the running counts are hidden until revealed, the default)
     mine = by_form[0][2]
     assert {k: v for k, v in mine.items() if k != "me"} == {"group": 1, "note_ids": [notes[0]], "remaining": 2}
     assert isinstance(mine["me"], str) and len(mine["me"]) == 16  # the phone's author tag, not its row id

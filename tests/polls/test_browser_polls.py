@@ -26,8 +26,11 @@ def server(server_factory, chromium_path):
 
 
 
-def new_poll(fac, kind: str, question: str, options: str = "") -> None:
+def new_poll(fac, kind: str, question: str, options: str = "", show_results: str = "live") -> None:
+    """A poll from the form; "live" (not the default) where the test follows the running results."""
     fac.check(f'input[name="kind"][value="{kind}"]')
+    # (each listed poll has a form of its own with these names: the new poll's form is the one of class stack)
+    fac.check(f'form.stack input[name="show_results"][value="{show_results}"]')
     fac.fill("#question", question)
     fac.fill("#options", options)
     fac.locator(SUBMIT).click()
@@ -116,3 +119,42 @@ def test_poll_and_word_cloud_live(browsing, server):
     assert_not_reloaded(screen)
     b.check_a11y(fac, "polls-list")
     b.screenshot(fac, "polls-page", full_page=True)
+
+
+def test_hidden_poll_shows_the_projector_only_the_count_until_revealed(browsing, server):
+    """Results hidden until revealed (issue 16 item 4), the default: phones answer, the projector shows
+    only how many have answered; the facilitator reveals and the bars appear on the projector live."""
+    b = browsing
+    fac = log_in(b, server)
+    fac.locator('a[href$="/polls"]').click()
+    expect(fac.locator('form.stack input[name="show_results"][value="reveal"]')).to_be_checked()  # the default
+    new_poll(fac, "choice", "Mitä kokeillaan ensin?", "Kylätalo\nKimppakyydit\nNuorisotila", show_results="reveal")
+    open_poll(fac, "Mitä kokeillaan ensin?")
+    phones = [join(b, server, ("Maija", "320", "ngo")), join(b, server, ("Pekka", "583", "resident"))]
+    screen = b.new_page("projector", **PROJECTOR)
+    screen.goto(server.demo["screen"])
+    wait_live(screen)
+    mark_page(screen)
+    for page, option in zip(phones, ("Kimppakyydit", "Kylätalo")):
+        page.get_by_label(option).check()
+        page.locator("#poll-submit").click()
+        expect(page.locator("#poll-saved")).not_to_be_empty()
+    results = screen.locator("#screen-poll .poll-results")
+    expect(results.locator(".poll-total")).to_contain_text("2")
+    expect(results).to_have_class(re.compile(r"\bpoll-hidden\b"))
+    expect(screen.locator("#screen-poll .poll-bar")).to_have_count(0)
+    expect(screen.locator("#screen-poll")).not_to_contain_text("Kimppakyydit")
+    b.check_a11y(screen, "projector-hidden-poll")
+    b.screenshot(screen, "projector-hidden-poll")
+    item = fac.locator(".poll-item", has=fac.locator("h3", has_text="Mitä kokeillaan ensin?"))
+    expect(item.locator(".poll-bar")).to_have_count(3)  # the facilitator sees the running results
+    b.check_a11y(fac, "polls-page-hidden-poll")
+
+    item.locator("button[id^='reveal-poll-']").click()
+    expect(screen.locator("#screen-poll .poll-bar")).to_have_count(3)
+    expect(screen.locator("#screen-poll .poll-bar").nth(1).locator(".poll-count")).to_contain_text("1 (50")
+    assert_not_reloaded(screen)
+    phones[0].get_by_label("Nuorisotila").check()  # revealed: the projector follows live
+    phones[0].locator("#poll-submit").click()
+    expect(screen.locator("#screen-poll .poll-bar").nth(2).locator(".poll-count")).to_contain_text("1 (50")
+    b.check_a11y(screen, "projector-revealed-poll")

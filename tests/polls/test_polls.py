@@ -50,10 +50,11 @@ def in_db(app, fn):
 
 
 def make_poll(app, s, kind="choice", question="Mikä on tärkeintä?", options=("Nuoret", "Työ", "Palvelut"),
-              open_it=True) -> int:
+              open_it=True, show_results="live") -> int:
+    """A poll (open by default); "live": the projector shows its running results (these tests' subject)."""
     def create(db):
         session = db.get(Session, s.id)
-        poll = polls.create_poll(db, session, kind, question, list(options))
+        poll = polls.create_poll(db, session, kind, question, list(options), show_results=show_results)
         if open_it:
             polls.open_poll(db, session, poll)
         return poll.id
@@ -574,7 +575,7 @@ def test_poll_opens_on_phones_and_results_reach_the_projector_live(app, client, 
     fac.get_received()
 
     post_form(client, f"/f/sessions/{s.id}/polls", {"kind": "choice", "question": "Mikä on tärkeintä?",
-                                                    "options": "Nuoret\nTyö"})
+                                                    "options": "Nuoret\nTyö", "show_results": "live"})
     poll_id = in_db(app, lambda db: db.scalar(select(Poll.id)))
     token = csrf_token(client.get(f"/f/sessions/{s.id}/polls").get_data(as_text=True))
     client.post(f"/f/sessions/{s.id}/polls/{poll_id}/open", data={"csrf_token": token})

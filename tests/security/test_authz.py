@@ -316,12 +316,19 @@ ROWS = [
         lambda w: {"allow_vote_stacking": "1"}),
     Row("open voting", "board.voting_control", f("/f/sessions/{sid}/board/voting"), FAC_ONLY, "POST",
         lambda w: {"action": "open"}),
+    # Results hidden until revealed: revealing and the setting are facilitation (not door work): no assistant.
+    Row("vote results setting", "board.vote_results", f("/f/sessions/{sid}/board/results"), FAC_ONLY, "POST",
+        lambda w: {"vote_results": "live"}),
+    Row("reveal the votes", "board.reveal_votes", f("/f/sessions/{sid}/board/reveal"), FAC_ONLY, "POST"),
     Row("present", "board.present", f("/f/sessions/{sid}/present/start"), FAC_ONLY, "POST"),
     Row("add a plan action", "plans.plan_action", f("/f/sessions/{sid}/plans/add"), FAC_ONLY, "POST",
         lambda w: {"municipality": "732", "what": "Fasilitaattorin toimenpide"}),
     Row("create a poll", "polls.polls_page", f("/f/sessions/{sid}/polls"), FAC_ONLY, "POST",
         lambda w: {"kind": "choice", "question": "Uusi kysely?", "options": "Yksi\nKaksi"}),
     Row("open a poll", "polls.poll_action", f("/f/sessions/{sid}/polls/{words}/open"), FAC_ONLY, "POST"),
+    Row("reveal a poll's results", "polls.poll_action", f("/f/sessions/{sid}/polls/{words}/reveal"), FAC_ONLY, "POST"),
+    Row("poll results setting", "polls.poll_action", f("/f/sessions/{sid}/polls/{words}/results"), FAC_ONLY, "POST",
+        lambda w: {"show_results": "live"}),
     Row("share results", "results.results_action", f("/f/sessions/{sid}/results/share"), FAC_ONLY, "POST"),
     Row("start the timer", "timer.timer_action", f("/f/sessions/{sid}/timer/start"), FAC_ONLY, "POST",
         lambda w: {"minutes": "5", "label": "Tauko"}),
@@ -870,6 +877,8 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     assert phones["p4"].emit("poll_answer", {"poll": new_poll, "text": "SANAP4LIVE"}, callback=True)["ok"]
     assert phones["p1"].emit("poll_answer", {"poll": new_poll, "text": "omasana"}, callback=True)["ok"]
     fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/close")
+    rec.step("hidden poll")  # results hidden until revealed (the default): the projector sees a count only
+    fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/reveal")
     fac_post(fac, f"/f/sessions/{sid}/polls/{new_poll}/open")  # re-opened: own answers come back to each phone
     rec.step("polls")
 
@@ -896,7 +905,8 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     session_b = [s["b_note"], s["b_poll"], s["b_plan"], s["b_title"], "B-LIVE-SECRET", s["registrant_b"],
                  s["nominee_b"]]
     staff_only = {"lobby", "groups", "boards", "late_arrival", "plans", "poll_results", "registrations",
-                  "feedback", "leaderboard", "nominations", "screen_panel", "vote_progress"}
+                  "feedback", "leaderboard", "nominations", "screen_panel", "vote_progress",
+                  "vote_tallies"}  # the votes are hidden until revealed (the default): no running counts
     problems = []
 
     def never(key: str, texts: list[str], events=None):
@@ -953,3 +963,4 @@ def test_scripted_evening_leaks_nothing(template, tmp_path):
     assert "G1-P2-LIVE" in p1_text and "G1-TOBEHIDDEN" in p1_text and "omasana" in p1_text
     assert any(name == "presentation" for _s, name, _p in rec.log["p5"])
     assert "sanap4live" in " ".join(p for _s, _n, p in rec.log["screen"]).casefold()
+    assert "sanap4live" not in " ".join(p for step, _n, p in rec.log["screen"] if step == "hidden poll").casefold()

@@ -210,6 +210,8 @@ def test_the_phone_shows_only_the_current_phase(browsing, server):
     aino.locator("#notes li").first.locator(".vote-button").click()
     expect(aino.locator("#notes li").first.locator(".vote-button")).to_have_attribute("aria-pressed", "true")
     fac_post(fac, "board/voting", action="close")
+    expect(aino.locator("#top-three")).to_be_hidden()  # hidden until revealed (the default)
+    fac_post(fac, "board/reveal")
     expect(aino.locator("#top-three")).to_be_visible()
     b.check_a11y(aino, "phone-top-three")
 

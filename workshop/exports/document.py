@@ -160,6 +160,7 @@ def load_session(db: DB, session_id: int) -> dict:
             "phase": s.phase, "open": s.is_open, "created_at": utc_text(s.created_at),
             "closed_at": utc_text(s.closed_at), "allow_vote_stacking": flipchart.vote_stacking_allowed(s),
             "presenting_group": flipchart.presenting_group(s), "content_language": s.content_language or "fi",
+            "vote_results": flipchart.vote_results(s), "votes_revealed": flipchart.votes_revealed(s),
             "agenda": [{"title": a.title, "minutes": a.minutes} for a in s.agenda],
             "themes": [{"title": t.title, "questions": [q.text for q in t.questions]} for t in s.themes],
         },
@@ -179,6 +180,7 @@ def load_session(db: DB, session_id: int) -> dict:
         "polls": [{
             "kind": p.kind, "question": p.question, "options": list(p.options or []), "open": p.is_open,
             "created_at": utc_text(p.created_at), "closed_at": utc_text(p.closed_at), "answers": answers[p.id],
+            "show_results": p.show_results, "revealed": bool(p.revealed),
         } for p in polls],
         "plan": [{
             "municipality": i.municipality, "what": i.what, "owner": i.owner, "due": i.due,

@@ -94,7 +94,8 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         is_open=s.open, join_code=new_join_code(db) if s.open else None,
         screen_token=secrets.token_urlsafe(24), seq=0, created_at=s.created_at,
         closed_at=s.closed_at, flipchart_settings=FlipchartSettings(
-            allow_vote_stacking=s.allow_vote_stacking, presenting_group=s.presenting_group))
+            allow_vote_stacking=s.allow_vote_stacking, presenting_group=s.presenting_group,
+            vote_results=s.vote_results, votes_revealed=s.votes_revealed))
     session.municipalities = [SessionMunicipality(code=c, position=i) for i, c in enumerate(s.municipalities)]
     session.agenda = [AgendaItem(title=a.title, minutes=a.minutes, position=i) for i, a in enumerate(s.agenda)]
     session.themes = [Theme(title=t.title, position=i,
@@ -146,7 +147,8 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
     poll_rows = []
     for p in doc.polls:
         poll = Poll(session_id=session.id, kind=p.kind, question=p.question, options=list(p.options),
-                    is_open=p.open, created_at=p.created_at, closed_at=p.closed_at)
+                    is_open=p.open, created_at=p.created_at, closed_at=p.closed_at,
+                    show_results=p.show_results, revealed=p.revealed)
         db.add(poll)
         poll_rows.append((poll, p))
     db.flush()

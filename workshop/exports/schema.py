@@ -47,6 +47,7 @@ from workshop.models import (
     Theme,
 )
 from workshop.polls.service import KINDS as POLL_KINDS
+from workshop.polls.service import RESULTS_MODES
 from workshop.themes.models import CommonTheme
 
 
@@ -118,6 +119,8 @@ class SessionData(Part):
     allow_vote_stacking: bool
     presenting_group: int | None
     content_language: _one_of(CONTENT_LANGUAGES, "content language") = "fi"  # absent in files before 0015
+    vote_results: _one_of(RESULTS_MODES, "vote results") = "reveal"  # absent in files before 0025
+    votes_revealed: bool = False
     agenda: list[Agenda]
     themes: list[ThemeData]
 
@@ -204,6 +207,8 @@ class PollData(Part):
     created_at: Time
     closed_at: Time | None
     answers: list[Answer]
+    show_results: _one_of(RESULTS_MODES, "poll results") = "live"  # absent in files before 0025: shown live
+    revealed: bool = False
 
 
 class Follow(Part):

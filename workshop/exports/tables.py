@@ -25,6 +25,7 @@ from workshop.web.labels import (
     PHASE_LABELS,
     PLAN_STATUS_LABELS,
     REGISTRATION_STATUS_LABELS,
+    RESULTS_MODE_LABELS,
     VOTING_LABELS,
     municipality_label,
 )
@@ -82,7 +83,8 @@ def _poll_rows(number: int, p: dict) -> dict:
         high = counted.words[0].count if counted.words else 0
         rows = [{"text": w.word, "count": w.count, "percent": round(100 * w.count / high)} for w in counted.words]
     return {"number": number, "kind": p["kind"], "question": p["question"], "open": p["open"],
-            "people": counted.people, "total": counted.total, "rows": rows}
+            "show_results": p.get("show_results", "live"), "people": counted.people, "total": counted.total,
+            "rows": rows}
 
 
 def feedback_results(data: dict) -> dict:
@@ -186,6 +188,7 @@ T = {  # sheet titles and column headers
     "open": _l("Open"),
     "people": _l("People who answered"),
     "answers": _l("Answers"),
+    "shown": _l("Results"),
     "option": _l("Option or word"),
     "count": _l("Count"),
     "percent": _l("Percent"),
@@ -288,8 +291,9 @@ def tables(data: dict) -> list[Table]:
         for k, i in enumerate(data["plan"], start=1) for u in i["history"]]))
 
     results = poll_results(data)
-    result.append(_table("polls", ["poll", "kind", "question", "open", "people", "answers"], [
-        [r["number"], label.of(POLL_KINDS, r["kind"]), r["question"], label.yes(r["open"]), r["people"], r["total"]]
+    result.append(_table("polls", ["poll", "kind", "question", "open", "shown", "people", "answers"], [
+        [r["number"], label.of(POLL_KINDS, r["kind"]), r["question"], label.yes(r["open"]),
+         label.of(RESULTS_MODE_LABELS, r["show_results"]), r["people"], r["total"]]
         for r in results]))
     result.append(_table("poll_results", ["poll", "question", "option", "count", "percent"], [
         [r["number"], r["question"], row["text"], row["count"], row["percent"] if r["kind"] == "choice" else None]

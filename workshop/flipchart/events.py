@@ -69,24 +69,40 @@ def top_payload(db, group: Group) -> dict:
             "open_places": result.open_places}
 
 
+def counts_shown(db, group: Group, facilitator: bool = False) -> bool:
+    """Whether this copy of a group's flipchart carries vote counts: the facilitator's always; the
+    phones' and the projector's once the group has voted and the results are visible (live or revealed)."""
+    if facilitator:
+        return True
+    if group.voting == "not_started":
+        return False
+    return flipchart.votes_visible(db.get(Session, group.round.session_id))
+
+
+def tallies_payload(db, group: Group) -> dict:
+    return {"group": group.number, "tallies": {str(k): v for k, v in tallies(db, group).items()}}
+
+
 def board_payload(db, group: Group, facilitator: bool = False) -> dict:
-    """One group's flipchart: question, notes, voting state (tallies only once closed)."""
+    """One group's flipchart: question, notes, voting state; the tallies and the top 3 only where the
+    counts may be shown (counts_shown) — hidden means absent from the payload, not only unrendered."""
     notes = flipchart.note_rows(db, group, everything=facilitator)
     data = {"group": group.number, "group_id": group.id, "colour": group.colour,
             "question": rounds.question_text(db, group), "voting": group.voting,
             "notes": [note_payload(n, group, facilitator) for n in notes],
             "progress": progress(db, group), "votes_per_person": VOTES_PER_PERSON}
-    if group.voting == "closed" or facilitator:
-        data["tallies"] = {str(k): v for k, v in tallies(db, group).items()}
-    if group.voting == "closed":
-        data["top"] = top_payload(db, group)
+    if counts_shown(db, group, facilitator):
+        data["tallies"] = tallies_payload(db, group)["tallies"]
+        if group.voting == "closed":
+            data["top"] = top_payload(db, group)
     return data
 
 
 def boards_payload(db, session: Session, facilitator: bool = False) -> dict:
     round_ = current_round(db, session)
     groups = round_.groups if round_ else []
-    return {"round": round_.number if round_ else None,
+    return {"round": round_.number if round_ else None, "vote_results": flipchart.vote_results(session),
+            "revealed": flipchart.votes_revealed(session),
             "groups": [board_payload(db, g, facilitator) for g in groups]}
 
 
@@ -182,9 +198,17 @@ def broadcast_boards(session: Session) -> None:
 
 
 def _emit_progress(session: Session, group: Group) -> None:
-    payload = progress(get_db(), group)
+    """Who has voted, to the projector and the facilitator; the running counts to the group's phones,
+    the projector and the facilitator only while they may be seen (live, or revealed). The facilitator's
+    pages read the counts again on "vote_progress" (they always show them)."""
+    db = get_db()
+    payload, visible = flipchart.progress_and_visibility(db, session, group)
     socketio.emit("vote_progress", payload, to=f"s{session.id}:screen")
     socketio.emit("vote_progress", payload, to=f"s{session.id}:fac")
+    if visible:
+        counts = tallies_payload(db, group)
+        for room in (f"g{group.id}", f"s{session.id}:screen", f"s{session.id}:fac"):
+            socketio.emit("vote_tallies", counts, to=room)
 
 
 def refresh_votes(session: Session, group: Group) -> None:
@@ -257,6 +281,14 @@ def on_top_changed(event: flipchart.VotingClosed | flipchart.TopPicked) -> None:
 def on_presentation_stepped(event: flipchart.PresentationStepped) -> None:
     session_events.broadcast_phase(event.session)
     broadcast_presentation(event.session)
+    if event.revealed:  # the presentation revealed the votes: the flipcharts show their counts too
+        broadcast_boards(event.session)
+
+
+@handlers.fanout(flipchart.VoteResultsChanged)
+def on_vote_results_changed(event: flipchart.VoteResultsChanged) -> None:
+    """Revealed, or switched live or hidden: whole flipcharts again, with or without the counts."""
+    broadcast_boards(event.session)
 
 
 @handlers.fanout(flipchart.ParticipantRemoved)

@@ -20,7 +20,7 @@ from workshop.models import Participant
 from workshop.sessions import service as sessions
 from workshop.sessions.guards import current_participant, own_session
 from workshop.web.guards import is_safe_path, login_required
-from workshop.web.labels import NOTE_ERRORS, ROUND_ERRORS, tie_message
+from workshop.web.labels import NOTE_ERRORS, RESULTS_MODE_LABELS, ROUND_ERRORS, tie_message
 
 bp = Blueprint("board", __name__, url_prefix="/f/sessions/<int:session_id>")
 phone_bp = Blueprint("phone_notes", __name__)
@@ -67,6 +67,8 @@ def board_page(session_id: int):
                            questions=rounds.session_questions(session),
                            vote_stacking=flipchart.vote_stacking_allowed(session),
                            word_filter=flipchart.word_filter_on(session),
+                           vote_results=flipchart.vote_results(session),
+                           votes_revealed=flipchart.votes_revealed(session),
                            presenting=flipchart.presenting_group(session))
 
 
@@ -125,6 +127,29 @@ def settings(session_id: int):
     if (request.form.get("word_filter") == "1") != flipchart.word_filter_on(session):
         flipchart.set_word_filter(db, session, request.form.get("word_filter") == "1")
     flash(_("Settings saved."), "success")
+    return _back(session)
+
+
+@bp.route("/board/results", methods=["POST"])
+@login_required
+def vote_results(session_id: int):
+    """Whether phones and the projector see the running vote counts, or only once revealed."""
+    session = own_session(session_id)
+    try:
+        flipchart.set_vote_results(get_db(), session, request.form.get("vote_results"))
+    except NoteError as exc:
+        flash(NOTE_ERRORS[exc.key], "error")
+    else:
+        flash(_("Saved: %(setting)s.", setting=RESULTS_MODE_LABELS[flipchart.vote_results(session)]), "success")
+    return _back(session)
+
+
+@bp.route("/board/reveal", methods=["POST"])
+@login_required
+def reveal_votes(session_id: int):
+    session = own_session(session_id)
+    flipchart.reveal_votes(get_db(), session)
+    flash(_("The results are revealed: phones and the projector show the votes now."), "success")
     return _back(session)
 
 

@@ -8,6 +8,11 @@ third place, plus the notes with exactly that many votes when they all fit. If m
 the third-place count than there are places left, they are shown as tied and the facilitator
 picks which of them fill the remaining places. A note with no votes never enters the top 3.
 
+Vote results hidden until revealed: with the workshop's `vote_results` "reveal" (the default, against
+group-think) phones and the projector see only who has voted until the facilitator reveals the results
+or the presentation starts; with "live" they see the running counts. Closing the voting reveals nothing;
+opening it again hides the results again. The facilitator's own pages always see the counts.
+
 Every change commits and then publishes one domain event; flipchart/events.py sends it to the rooms.
 """
 from __future__ import annotations
@@ -43,6 +48,7 @@ PLACES = 3
 PRESENTATION_ACTIONS = ("start", "next", "prev", "overview", "stop")
 OVERVIEW = 0  # the presentation shows every group's top 3
 MODERATIONS = ("hide", "unhide", "edit", "merge")
+VOTE_RESULTS = ("live", "reveal")  # phones and projector see the running counts, or only once revealed
 
 
 class NoteError(DomainError):
@@ -118,9 +124,17 @@ class TopPicked(DomainEvent):
 
 @dataclass(frozen=True)
 class PresentationStepped(DomainEvent):
-    """The projector shows another group's top 3 (`showing`: group number, 0 = overview, None = off)."""
+    """The projector shows another group's top 3 (`showing`: group number, 0 = overview, None = off);
+    `revealed`: this step revealed the vote results (the first step of the presentation)."""
     session: Session
     showing: int | None
+    revealed: bool = False
+
+
+@dataclass(frozen=True)
+class VoteResultsChanged(DomainEvent):
+    """The facilitator revealed the vote results, or changed whether they show live."""
+    session: Session
 
 
 @dataclass(frozen=True)
@@ -150,12 +164,50 @@ class ParticipantRemoved(DomainEvent):
 def settings_of(session: Session) -> FlipchartSettings:
     """The session's flipchart settings to change (the row is made at the first change)."""
     if session.flipchart_settings is None:
-        session.flipchart_settings = FlipchartSettings(allow_vote_stacking=False)
+        session.flipchart_settings = FlipchartSettings(allow_vote_stacking=False, vote_results="reveal",
+                                                       votes_revealed=False)
     return session.flipchart_settings
 
 
 def vote_stacking_allowed(session: Session) -> bool:
     return bool(session.flipchart_settings and session.flipchart_settings.allow_vote_stacking)
+
+
+def vote_results(session: Session) -> str:
+    """"live" or "reveal" (the default: no settings row yet)."""
+    settings = session.flipchart_settings
+    return settings.vote_results if settings and settings.vote_results else "reveal"
+
+
+def votes_revealed(session: Session) -> bool:
+    return bool(session.flipchart_settings and session.flipchart_settings.votes_revealed)
+
+
+def votes_visible(session: Session) -> bool:
+    """Whether phones and the projector may see vote counts (and the top 3) now."""
+    return vote_results(session) == "live" or votes_revealed(session)
+
+
+def set_vote_results(db: DB, session: Session, mode) -> Session:
+    """Running counts on phones and projector ("live"), or only once revealed ("reveal")."""
+    if mode not in VOTE_RESULTS:
+        raise NoteError("bad_results")
+    if vote_results(session) != mode:
+        settings_of(session).vote_results = mode
+        bump(session)
+        db.commit()
+        publish(VoteResultsChanged(session))
+    return session
+
+
+def reveal_votes(db: DB, session: Session) -> Session:
+    """Phones and the projector see the vote counts (and each closed group's top 3) from now on."""
+    if not votes_revealed(session):
+        settings_of(session).votes_revealed = True
+        bump(session)
+        db.commit()
+        publish(VoteResultsChanged(session))
+    return session
 
 
 def word_filter_on(session: Session) -> bool:
@@ -402,6 +454,8 @@ def _groups(round_: Round, numbers: list[int] | None) -> list[Group]:
 def open_voting(db: DB, session: Session, round_: Round, numbers: list[int] | None = None) -> list[Group]:
     """Open voting for some groups (or all); the session moves to the voting phase."""
     groups = _groups(round_, numbers)
+    if votes_revealed(session):  # a new vote: hidden again until revealed (the "reveal" setting)
+        session.flipchart_settings.votes_revealed = False
     for g in groups:
         g.voting = "open"
         for note in db.scalars(select(Note).where(Note.group_id == g.id)):
@@ -496,6 +550,21 @@ def progress(db: DB, group: Group) -> dict:
     return {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
 
 
+# The progress and whether the counts may be shown (votes_visible) in one query: every vote asks both.
+_PROGRESS_AND_VISIBLE = _PROGRESS.add_columns(select(FlipchartSettings.session_id).where(
+    FlipchartSettings.session_id == bindparam("session_id"),
+    (FlipchartSettings.vote_results == "live") | FlipchartSettings.votes_revealed.is_(True)).exists())
+
+
+def progress_and_visibility(db: DB, session: Session, group: Group) -> tuple[dict, bool]:
+    """`progress`, and whether phones and the projector may see the group's counts now (votes_visible,
+    read from the database in the same query: a vote's hot path loads no settings row)."""
+    voted, counted, visible = db.execute(_PROGRESS_AND_VISIBLE, {"group_id": group.id,
+                                                                 "session_id": session.id}).one()
+    payload = {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
+    return payload, bool(visible) and group.voting != "not_started"
+
+
 @dataclass
 class TopThree:
     places: list[tuple[Note, int]] = field(default_factory=list)  # decided, in rank order
@@ -570,12 +639,15 @@ def step_presentation(db: DB, session: Session, round_: Round, action: str) -> i
     if action not in PRESENTATION_ACTIONS:
         raise NoteError("bad_request")
     current = _next_shown([g.number for g in round_.groups], presenting_group(session), action)
-    settings_of(session).presenting_group = current
+    settings = settings_of(session)
+    settings.presenting_group = current
+    revealed = current is not None and not settings.votes_revealed
     if current is not None:
         session.phase = "presentation"
+        settings.votes_revealed = True  # the presentation shows the top 3s: the results are out
     bump(session)
     db.commit()
-    publish(PresentationStepped(session, current))
+    publish(PresentationStepped(session, current, revealed))
     return current
 
 

@@ -54,7 +54,8 @@ def session_page(session_id: int):
         next_phase=next_phase(session.phase), join_url=links.join_url(session),
         counts=sessions.lobby_counts(db, session, live.away_after()), round=round_, boards=boards,
         plan=rounds.plan_summary(session), questions=rounds.session_questions(session),
-        presenting=flipchart.presenting_group(session), here=_here(session))
+        presenting=flipchart.presenting_group(session), here=_here(session),
+        vote_results=flipchart.vote_results(session), votes_revealed=flipchart.votes_revealed(session))
 
 
 @login_required

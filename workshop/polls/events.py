@@ -1,7 +1,8 @@
 """Socket.IO for polls: phones answer with an acknowledgement; projector and facilitator follow results.
 
 Events to clients: ``poll`` (phones: the open poll or null, and the phone's own answers) and
-``poll_results`` (projector and facilitator: counts or the word cloud, never who answered).
+``poll_results`` (projector and facilitator: counts or the word cloud, never who answered; the
+projector's copy of a poll whose results are not revealed yet has only how many have answered).
 Events from clients: ``poll_answer`` {poll, choice | text} → {ok, mine} or {ok: false, error};
 ``poll_state`` → the same state the page gets on connect.
 """
@@ -41,8 +42,12 @@ def phone_payload(session: Session, poll: Poll | None, mine: polls.Mine | None =
     return data
 
 
-def results_payload(session: Session, poll: Poll | None) -> dict:
-    return {"poll": polls.results(get_db(), poll) if poll is not None else None, "seq": session.seq}
+def results_payload(session: Session, poll: Poll | None, facilitator: bool = False) -> dict:
+    """The facilitator's copy has the running results always; the projector's only once visible."""
+    if poll is None:
+        return {"poll": None, "seq": session.seq}
+    view = polls.results if facilitator else polls.shown_results
+    return {"poll": view(get_db(), poll), "seq": session.seq}
 
 
 def own_phone_payload(session: Session, participant_id: int) -> dict:
@@ -56,11 +61,10 @@ def own_phone_payload(session: Session, participant_id: int) -> dict:
 def broadcast_results(session: Session, poll: Poll | None = None) -> None:
     """Projector and facilitator: results of what the projector shows (and of `poll`, if another)."""
     shown = polls.shown_poll(get_db(), session)
-    payload = results_payload(session, shown)
-    for room in (f"s{session.id}:screen", f"s{session.id}:fac"):
-        socketio.emit("poll_results", payload, to=room)
+    socketio.emit("poll_results", results_payload(session, shown), to=f"s{session.id}:screen")
+    socketio.emit("poll_results", results_payload(session, shown, facilitator=True), to=f"s{session.id}:fac")
     if poll is not None and (shown is None or shown.id != poll.id):
-        socketio.emit("poll_results", results_payload(session, poll), to=f"s{session.id}:fac")
+        socketio.emit("poll_results", results_payload(session, poll, facilitator=True), to=f"s{session.id}:fac")
 
 
 @handlers.fanout(polls.PollOpened)
@@ -79,7 +83,8 @@ def broadcast_poll(event: polls.PollOpened | polls.PollClosed | polls.PollDelete
 
 @handlers.fanout(polls.PollWordRemoved)
 @handlers.fanout(polls.HeldAnswersReviewed)
-def on_word_removed(event: polls.PollWordRemoved | polls.HeldAnswersReviewed) -> None:
+@handlers.fanout(polls.PollResultsChanged)
+def on_results_changed(event: polls.PollWordRemoved | polls.HeldAnswersReviewed | polls.PollResultsChanged) -> None:
     broadcast_results(event.session, event.poll)
 
 
@@ -97,7 +102,8 @@ def send_poll_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role == "participant":
         state.emit("poll", own_phone_payload(session, conn.participant_id))
     else:
-        state.emit("poll_results", results_payload(session, polls.shown_poll(get_db(), session)))
+        state.emit("poll_results", results_payload(session, polls.shown_poll(get_db(), session),
+                                                   facilitator=conn.role == "facilitator"))
 
 
 @handlers.on("poll_state", role=("participant", "screen", "facilitator"),
@@ -105,7 +111,8 @@ def send_poll_state(session: Session, conn: Conn, state: State) -> None:
 def on_poll_state(ctx: LiveContext, _payload) -> dict:
     if ctx.participant is not None:
         return {"ok": True, **own_phone_payload(ctx.session, ctx.participant.id)}
-    return {"ok": True, **results_payload(ctx.session, polls.shown_poll(ctx.db, ctx.session))}
+    return {"ok": True, **results_payload(ctx.session, polls.shown_poll(ctx.db, ctx.session),
+                                          facilitator=ctx.conn.role == "facilitator")}
 
 
 @handlers.on("poll_answer", role="participant", schema=AnswerPayload, limit="poll", errors=ANSWER_ERRORS)

@@ -22,8 +22,8 @@ from workshop.polls.forms import PollForm
 from workshop.polls.service import PollError
 from workshop.sessions import service as sessions
 from workshop.sessions.guards import current_participant, own_session
-from workshop.web.guards import login_required
-from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS
+from workshop.web.guards import is_safe_path, login_required
+from workshop.web.labels import POLL_ERRORS, POLL_KIND_LABELS, RESULTS_MODE_LABELS
 
 bp = Blueprint("polls", __name__)
 
@@ -32,7 +32,8 @@ bp = Blueprint("polls", __name__)
 def poll_helpers():
     """Templates of other blueprints (phone page, projector) include the poll partials."""
     return {"poll_for_phone": poll_for_phone, "poll_on_screen": poll_on_screen,
-            "poll_kind_labels": POLL_KIND_LABELS}
+            "poll_on_runsheet": poll_on_runsheet, "poll_kind_labels": POLL_KIND_LABELS,
+            "results_mode_labels": RESULTS_MODE_LABELS}
 
 
 def poll_for_phone(session, participant) -> dict:
@@ -43,6 +44,13 @@ def poll_for_phone(session, participant) -> dict:
 
 
 def poll_on_screen(session) -> dict | None:
+    """The projector's poll: its results only once visible (the reveal setting), else how many answered."""
+    poll = polls.shown_poll(get_db(), session)
+    return polls.shown_results(get_db(), poll) if poll else None
+
+
+def poll_on_runsheet(session) -> dict | None:
+    """The run sheet's info step: the poll the projector shows, with the facilitator's running results."""
     poll = polls.shown_poll(get_db(), session)
     return polls.results(get_db(), poll) if poll else None
 
@@ -57,9 +65,11 @@ def polls_page(session_id: int):
     form = PollForm()
     if request.method == "GET":
         form.kind.data = "choice"
+        form.show_results.data = "reveal"
     elif form.validate_on_submit():
         try:
-            polls.create_poll(db, session, form.kind.data, form.question.data, form.parsed_options)
+            polls.create_poll(db, session, form.kind.data, form.question.data, form.parsed_options,
+                              show_results=form.show_results.data)
         except PollError as exc:
             form.question.errors.append(POLL_ERRORS[exc.key])
         else:
@@ -87,6 +97,12 @@ def poll_action(session_id: int, poll_id: int, action: str):
         elif action == "close":
             polls.close_poll(db, session, poll)
             flash(_("The poll is closed. The projector keeps showing its results."), "success")
+        elif action == "reveal":
+            polls.reveal_poll(db, session, poll)
+            flash(_("The results are revealed: the projector shows them now."), "success")
+        elif action == "results":
+            polls.set_show_results(db, session, poll, request.form.get("show_results"))
+            flash(_("Saved: %(setting)s.", setting=RESULTS_MODE_LABELS[poll.show_results]), "success")
         elif action == "delete":
             polls.delete_poll(db, session, poll)
             flash(_("Poll deleted."), "success")
@@ -102,6 +118,9 @@ def poll_action(session_id: int, poll_id: int, action: str):
             abort(404)
     except PollError as exc:
         flash(POLL_ERRORS[exc.key], "error")
+    back = request.form.get("next")  # the run sheet's info step sends it
+    if is_safe_path(back):
+        return redirect(back)
     return redirect(url_for("polls.polls_page", session_id=session.id) + f"#poll-{poll_id}")
 
 

@@ -5,6 +5,10 @@ A words poll takes up to three short answers (one or two words each) per partici
 them as a word cloud where inflected forms of one Finnish word count together.
 Each change bumps the session's sequence number, commits, then publishes a domain event that
 polls/events.py sends to the rooms. `tally` is the one count of a poll's answers (live and exports).
+
+Results hidden until revealed: a poll's `show_results` is "reveal" (the default, against group-think:
+the projector shows only how many have answered until the facilitator reveals the results) or "live".
+The facilitator's own pages always see the running results; `shown_results` is what the projector gets.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from workshop.polls import lemmas
 from workshop.sessions.service import bump
 
 KINDS = ("choice", "words")
+RESULTS_MODES = ("live", "reveal")  # the projector sees running results, or only once revealed
 MAX_QUESTION = 300
 MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION = 2, 8, 120
 MAX_WORD_ANSWERS = 3  # per participant and words poll
@@ -68,6 +73,13 @@ class PollOpened(DomainEvent):
 @dataclass(frozen=True)
 class PollClosed(DomainEvent):
     """Phones stop showing the poll; the projector keeps its final results."""
+    session: Session
+    poll: Poll
+
+
+@dataclass(frozen=True)
+class PollResultsChanged(DomainEvent):
+    """The facilitator revealed the poll's results or changed whether they show live."""
     session: Session
     poll: Poll
 
@@ -129,12 +141,19 @@ def clean_options(options) -> list[str]:
     return cleaned
 
 
-def create_poll(db: DB, session: Session, kind: str, question: str, options=()) -> Poll:
+def clean_results_mode(mode) -> str:
+    if mode not in RESULTS_MODES:
+        raise PollError("bad_results")
+    return mode
+
+
+def create_poll(db: DB, session: Session, kind: str, question: str, options=(), show_results="reveal") -> Poll:
     """A new poll, closed until the facilitator opens it. Words polls have no options."""
     if kind not in KINDS:
         raise PollError("bad_kind")
     poll = Poll(session_id=session.id, kind=kind, question=clean_question(question),
-                options=clean_options(options) if kind == "choice" else [], is_open=False)
+                options=clean_options(options) if kind == "choice" else [], is_open=False,
+                show_results=clean_results_mode(show_results), revealed=False)
     db.add(poll)
     bump(session)
     db.commit()
@@ -188,6 +207,27 @@ def close_poll(db: DB, session: Session, poll: Poll) -> Poll:
         bump(session)
         db.commit()
         publish(PollClosed(session, poll))
+    return poll
+
+
+def set_show_results(db: DB, session: Session, poll: Poll, mode) -> Poll:
+    """Running results on the projector ("live"), or only once revealed ("reveal")."""
+    mode = clean_results_mode(mode)
+    if poll.show_results != mode:
+        poll.show_results = mode
+        bump(session)
+        db.commit()
+        publish(PollResultsChanged(session, poll))
+    return poll
+
+
+def reveal_poll(db: DB, session: Session, poll: Poll) -> Poll:
+    """The projector shows the poll's results from now on (closing a poll does not reveal it)."""
+    if not poll.revealed:
+        poll.revealed = True
+        bump(session)
+        db.commit()
+        publish(PollResultsChanged(session, poll))
     return poll
 
 
@@ -417,17 +457,33 @@ def word_cloud(words: Sequence[WordCount]) -> list[dict]:
             for w in top]
 
 
+def results_visible(poll: Poll) -> bool:
+    """Whether the projector (and a shared results page during the workshop) may show the results."""
+    return poll.show_results == "live" or bool(poll.revealed)
+
+
 def results(db: DB, poll: Poll) -> dict:
-    """What the projector and the facilitator see; no participant is named."""
+    """What the facilitator sees (and the projector once the results are visible); no participant is named."""
     counted = tally(poll.kind, poll.options or [], _answer_rows(db, poll))
     data = {"id": poll.id, "kind": poll.kind, "question": poll.question, "open": poll.is_open,
-            "people": counted.people, "total": counted.total}
+            "people": counted.people, "total": counted.total, "hidden": False,
+            "show_results": poll.show_results, "revealed": bool(poll.revealed)}
     if poll.kind == "choice":
         data["options"] = [{"index": o.index, "text": o.text, "count": o.count, "percent": o.percent}
                            for o in counted.options]
     else:
         data["words"] = word_cloud(counted.words)
     return data
+
+
+def shown_results(db: DB, poll: Poll) -> dict:
+    """What the projector gets: the results once visible; before that only that answers are coming in
+    (how many), never a count per option, a word or an order by count."""
+    if results_visible(poll):
+        return results(db, poll)
+    counted = tally(poll.kind, poll.options or [], _answer_rows(db, poll))
+    return {"id": poll.id, "kind": poll.kind, "question": poll.question, "open": poll.is_open,
+            "people": counted.people, "total": counted.total, "hidden": True}
 
 
 def phone_view(poll: Poll | None) -> dict | None:

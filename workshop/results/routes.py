@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session as DB
 
 from workshop.db import get_db
 from workshop.feedback import service as feedback
+from workshop.flipchart import service as flipchart
 from workshop.flipchart.events import top_payload
 from workshop.grouping import service as rounds
 from workshop.models import Session
@@ -22,13 +23,15 @@ bp = Blueprint("results", __name__)
 
 def results_view(db: DB, session: Session) -> dict:
     """Only what is safe to share: every round's top 3s, plans, poll results, the feedback summary;
-    no names, no hidden notes."""
+    no names, no hidden notes. While the workshop runs, results not revealed yet stay hidden here too
+    (the reveal setting); once it is closed, everything shows."""
+    shown = polls.shown_results if session.is_open else polls.results
     return {
         "session": session,
         "rounds": voted_rounds(db, session),
         "codes": [c for c in sessions.allowed_municipalities(session) if c != "other"],
         "plan_items": plans.items_of(db, session),
-        "polls": [polls.results(db, p) for p in polls.polls_of(db, session)],
+        "polls": [shown(db, p) for p in polls.polls_of(db, session)],
         "feedback": feedback.results(db, session),
     }
 
@@ -38,14 +41,18 @@ def voted_rounds(db: DB, session: Session) -> list[dict]:
     groups of the plan-making) never hides the earlier rounds' results. A question every group of the
     round had is given once, for the round."""
     out = []
+    current = rounds.current_round(db, session)
+    hidden = session.is_open and not flipchart.votes_visible(session)  # the current round's votes only
     for round_ in rounds.rounds_of(db, session):
         if round_.published_at is None or not any(g.voting == "closed" for g in round_.groups):
             continue
         groups = []
         for g in round_.groups:
             question = rounds.question_of(db, g)
+            held_back = hidden and current is not None and round_.id == current.id
             groups.append({"number": g.number, "colour": g.colour, "question": question.text if question else None,
-                           "top": top_payload(db, g) if g.voting == "closed" else None})
+                           "hidden": held_back,
+                           "top": top_payload(db, g) if g.voting == "closed" and not held_back else None})
         questions = {g["question"] for g in groups}
         shared = questions.pop() if len(questions) == 1 else None
         out.append({"number": round_.number, "strategy": round_.strategy, "question": shared, "groups": groups})

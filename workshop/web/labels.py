@@ -128,7 +128,14 @@ NOTE_ERRORS = {
     "not_voted": _l("You have not voted for this note."),
     "voting_not_closed": _l("Close the voting first."),
     "bad_pick": _l("Choose exactly as many of the tied notes as there are places left."),
+    "bad_results": _l("Choose how the results are shown."),
     "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+# Results hidden until revealed (polls, votes, Q&A share the words): running results, or only once revealed.
+RESULTS_MODE_LABELS = {
+    "live": _l("Show results live"),
+    "reveal": _l("Show results only when I reveal them"),
 }
 
 POLL_KIND_LABELS = {
@@ -155,6 +162,7 @@ POLL_ERRORS = {
     "too_many_words": _l("Write one or two words per answer."),
     "word_limit": _l("You have already given 3 answers to this question."),
     "word_twice": _l("You already gave this word."),
+    "bad_results": _l("Choose how the results are shown."),
 }
 
 PLAN_STATUS_LABELS = {
@@ -239,6 +247,8 @@ AUDIT_LABELS = {
     "board.pick": _l("Decided a tie"),
     "board.present": _l("Moved the presentation"),
     "board.settings": _l("Changed the voting settings"),
+    "board.vote_results": _l("Changed how the vote results are shown"),
+    "board.reveal_votes": _l("Revealed the vote results"),
     "timer.timer_action": _l("Used the timer"),
     "polls.polls_page": _l("Made a poll"),
     "polls.poll_action": _l("Changed a poll"),
