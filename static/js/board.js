@@ -17,12 +17,23 @@
   var outboxKey = "paja-outbox-" + code + "-" + me;
 
   var state = { voting: board.dataset.voting, writing: board.dataset.writing === "true", myVotes: [], perPerson: 3, tallies: {} };
+  // A scribe: this phone also writes and votes for the group's members without a phone (`acting`: the
+  // chosen member's tag in the group, "" for oneself; `members`: their names and their own votes).
+  var scribe = { acting: board.dataset.acting || "", members: [] };
   var paused = false;
   var queued = [];
   var unannounced = 0;
   var announceTimer = null;
 
-  function t(key, n) { return Paja.text("board-texts", key).replace("{n}", String(n)); }
+  function t(key, n, name) { return Paja.text("board-texts", key).replace("{n}", String(n)).replace("{name}", name || ""); }
+
+  function memberOf(tag) {
+    for (var i = 0; i < scribe.members.length; i += 1) { if (scribe.members[i].for === tag) { return scribe.members[i]; } }
+    return null;
+  }
+  function acting() { return scribe.acting ? memberOf(scribe.acting) : null; }
+  function shownVotes() { var m = acting(); return m ? m.note_ids : state.myVotes; }
+  function isMine(note) { return note.author === me || (Boolean(note.scribe) && note.scribe === me); }
 
   function socket() { return Paja.socket; }
 
@@ -36,11 +47,16 @@
   function noteAction(id, action) { return "/" + code + "/notes/" + id + "/" + action; }
 
   function fillItem(li, note) {
-    var mine = note.author === me;
+    var mine = isMine(note);
     li.dataset.id = String(note.id);
+    li.dataset.author = note.author || "";
+    li.dataset.scribe = note.scribe || "";
     li.classList.toggle("mine", mine);
     li.querySelector(".note-text").textContent = note.text;
-    li.querySelector(".note-meta").hidden = !mine;
+    var meta = li.querySelector(".note-meta");
+    var writtenFor = note.scribe && note.scribe === me ? memberOf(note.author) : null;
+    meta.textContent = writtenFor ? t("wroteFor", 0, writtenFor.name) : t("yours");
+    meta.hidden = !mine;
     var edit = li.querySelector(".note-edit");
     edit.hidden = !(mine && state.writing);
     var editForm = li.querySelector(".edit-form");
@@ -52,6 +68,7 @@
     li.querySelector(".delete-form").action = noteAction(note.id, "delete");
     var voteForm = li.querySelector(".vote-form");
     voteForm.action = noteAction(note.id, "vote");
+    voteForm.querySelector("input[name='member']").value = scribe.acting;
     voteForm.hidden = state.voting !== "open";
     li.querySelector(".vote-note").textContent = ": " + note.text.slice(0, 60);
     li.querySelector(".edit-note").textContent = ": " + note.text.slice(0, 40);  // which note the summary opens
@@ -75,7 +92,7 @@
 
   function updateVoteButton(li) {
     var id = parseInt(li.dataset.id, 10);
-    var count = state.myVotes.filter(function (v) { return v === id; }).length;
+    var count = shownVotes().filter(function (v) { return v === id; }).length;
     var button = li.querySelector(".vote-button");
     if (!button) { return; }
     button.setAttribute("aria-pressed", count ? "true" : "false");
@@ -86,10 +103,15 @@
   }
 
   function updateVotesLeft() {
-    var left = state.perPerson - state.myVotes.length;
+    var m = acting();
+    var left = state.perPerson - shownVotes().length;
     var el = document.getElementById("votes-left");
     el.hidden = state.voting !== "open";
-    Paja.say(el, left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left)));
+    if (m) {
+      Paja.say(el, left === 0 ? t("forLeft0", 0, m.name) : (left === 1 ? t("forLeft1", 1, m.name) : t("forLeftN", left, m.name)));
+    } else {
+      Paja.say(el, left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left)));
+    }
   }
 
   var hasQuestion = board.dataset.question === "true";
@@ -140,6 +162,8 @@
       if (target) { target.focus(); }
     }
     updateEmpty();
+    // A group without members without a phone gets no "scribe" message: nobody to write for.
+    if (!(data.progress && data.progress.without_phone)) { renderMembers({ members: [] }); } else { updateScribe(false); }
     updateVotesLeft();
     renderTop(data.top);
     updatePauseControls();
@@ -161,14 +185,14 @@
   function noteArrived(note) {
     var existing = itemOf(note.id);
     if (existing) { fillItem(existing, note); return; }
-    if (paused && note.author !== me) {
+    if (paused && !isMine(note)) {
       queued.push(note);
       updatePauseControls();
       return;
     }
     list.appendChild(newItem(note));
     updateEmpty();
-    if (note.author !== me) {
+    if (!isMine(note)) {
       unannounced += 1;
       if (!announceTimer) { announceTimer = setTimeout(announce, 4000); }
     }
@@ -272,6 +296,7 @@
     if (!text) { textarea.focus(); return; }
     showError("");
     var item = { client_id: newClientId(), text: text };
+    if (scribe.acting) { item.member = scribe.acting; }  // the chosen member's note, written on this phone
     saveOutbox(memoryOutbox.concat([item]));
     renderOutbox();
     textarea.value = "";
@@ -298,9 +323,15 @@
     showError("");
     if (f.classList.contains("vote-form")) {
       var on = f.querySelector("input[name='on']").value === "1";
-      s.timeout(10000).emit("vote", { note_id: id, on: on }, function (err, res) {
+      var vote = { note_id: id, on: on };
+      if (scribe.acting) { vote.member = scribe.acting; }
+      s.timeout(10000).emit("vote", vote, function (err, res) {
         if (err) { return; }
-        if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
+        if (res && res.ok && res.for) {
+          var m = memberOf(res.for);
+          if (m) { m.note_ids = res.note_ids; m.remaining = res.remaining; }
+          refreshVotes();
+        } else if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
       });
     } else if (f.classList.contains("edit-form")) {
       s.timeout(10000).emit("note_edit", { id: id, text: f.querySelector("textarea").value }, function (err, res) {
@@ -316,11 +347,65 @@
     }
   });
 
-  function setMyVotes(ids, remaining) {
-    state.myVotes = ids;
+  function refreshVotes() {
     list.querySelectorAll("li").forEach(updateVoteButton);
     updateVotesLeft();
   }
+
+  function setMyVotes(ids) {
+    state.myVotes = ids;
+    refreshVotes();
+  }
+
+  // --- the scribe: writing and voting for a member without a phone --------------------------------
+
+  var scribeSection = document.getElementById("scribe");
+  var scribeSelect = document.getElementById("scribe-member");
+  var scribeState = document.getElementById("scribe-state");
+
+  function updateScribe(announce) {
+    var m = acting();
+    if (!m) { scribe.acting = ""; }
+    scribeSection.hidden = scribe.members.length === 0 || !(state.writing || state.voting === "open");
+    form.querySelector("input[name='member']").value = scribe.acting;
+    document.getElementById("note-text-label").textContent = m ? t("noteFor", 0, m.name) : t("noteOwn");
+    if (announce) {
+      Paja.say(scribeState, m ? t("acting", 0, m.name) : t("self"));
+    } else if (!m) {
+      scribeState.textContent = "";
+    }
+    list.querySelectorAll("li").forEach(function (li) {
+      var input = li.querySelector(".vote-form input[name='member']");
+      if (input) { input.value = scribe.acting; }
+      var meta = li.querySelector(".note-meta");
+      var writtenFor = li.dataset.scribe && li.dataset.scribe === me ? memberOf(li.dataset.author) : null;
+      if (writtenFor) { meta.textContent = t("wroteFor", 0, writtenFor.name); }
+    });
+    refreshVotes();
+  }
+
+  function renderMembers(data) {
+    scribe.members = data.members || [];
+    var options = [scribeSelect.options[0]];
+    scribe.members.forEach(function (m) {
+      var option = document.createElement("option");
+      option.value = m.for;
+      option.textContent = t("withoutPhone", 0, m.name);
+      options.push(option);
+    });
+    scribeSelect.replaceChildren.apply(scribeSelect, options);
+    scribeSelect.value = memberOf(scribe.acting) ? scribe.acting : "";
+    updateScribe(false);
+  }
+
+  document.getElementById("scribe-form").addEventListener("submit", function (event) {
+    event.preventDefault();  // no reload: the same page now writes and votes for the chosen member
+    scribe.acting = scribeSelect.value;
+    var url = new URL(window.location.href);
+    if (scribe.acting) { url.searchParams.set("member", scribe.acting); } else { url.searchParams.delete("member"); }
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+    updateScribe(true);
+  });
 
   // --- live events ---------------------------------------------------------------------------
 
@@ -337,6 +422,7 @@
     if (data.me) { me = data.me; }  // a new group gives this phone a new tag
     setMyVotes(data.note_ids, data.remaining);
   });
+  Paja.on("scribe", renderMembers);
   // A new group (a new round, or the facilitator moved me) has another flipchart: ask for it once.
   // The answer to "sync" repeats the same group, so only a change of group may ask again.
   var groupKey = board.dataset.groupKey || "";
@@ -356,7 +442,7 @@
     });
   }
 
-  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); updateEmpty(); });
+  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); updateEmpty(); updateScribe(false); });
 
   Paja.on("presentation", function (data) {
     var section = document.getElementById("phone-presentation");

@@ -252,6 +252,27 @@ def on_questions_assigned(event: rounds.QuestionsAssigned) -> None:
     broadcast_boards(event.session)
 
 
+@handlers.fanout(rounds.LateArrivalPlaced)
+def on_late_arrival_placed(event: rounds.LateArrivalPlaced) -> None:
+    """A member without a phone added at the door into a group at work: its phones may now write and
+    vote for them."""
+    if event.participant.without_phone:
+        with flipchart_order(event.group.id):
+            socketio.emit("scribe", scribe_payload(get_db(), event.group), to=f"g{event.group.id}")
+
+
+@handlers.fanout(rounds.GroupsChanged)
+def on_groups_changed(event: rounds.GroupsChanged) -> None:
+    """People moved between the groups of the current round: each group's members without a phone again."""
+    db = get_db()
+    round_ = current_round(db, event.session)
+    if round_ is None or round_.id != event.round.id:
+        return
+    for group in round_.groups:
+        with flipchart_order(group.id):
+            socketio.emit("scribe", scribe_payload(db, group), to=f"g{group.id}")
+
+
 @handlers.fanout(flipchart.NoteAdded)
 @handlers.fanout(flipchart.NoteEdited)
 def on_note_written(event: flipchart.NoteAdded | flipchart.NoteEdited) -> None:
