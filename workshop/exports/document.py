@@ -101,8 +101,8 @@ def load_session(db: DB, session_id: int) -> dict:
         members[m.group_id].append({"participant": person_key[m.participant_id], "late": m.late})
     notes = defaultdict(list)
     for n in db.execute(select(
-            Note.id, Note.group_id, Note.participant_id, Note.written_by_id, Note.text, Note.hidden, Note.held, Note.merged_into_id,
-            Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
+            Note.id, Note.group_id, Note.participant_id, Note.written_by_id, Note.text, Note.hidden, Note.held,
+            Note.merged_into_id, Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
     ).where(Note.session_id == s.id).order_by(Note.id)):
         notes[n.group_id].append(n)
     votes = defaultdict(list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 import threading
 from contextlib import contextmanager
 
@@ -34,6 +35,9 @@ handlers = LiveHandlers()
 
 
 # --- payloads ------------------------------------------------------------------------------------
+
+TAG_RE = re.compile(r"[0-9a-f]{16}")  # an author tag: 16 hex digits of an HMAC
+
 
 def author_tag(group_id: int, participant_id: int | None) -> str | None:
     """Who wrote a note, as the group's phones and the projector may know it: a pseudonym per group
@@ -142,7 +146,7 @@ def member_by_tag(db, session: Session, scribe: Participant, tag) -> Participant
     if tag is None or tag == "":
         return None
     group = flipchart.current_group(db, session, scribe)
-    if group is not None and isinstance(tag, str):
+    if group is not None and isinstance(tag, str) and TAG_RE.fullmatch(tag):
         for m in group.members:
             if hmac.compare_digest(author_tag(group.id, m.participant_id), tag):
                 return db.get(Participant, m.participant_id)

@@ -6,8 +6,6 @@ Each form calls flipchart/service.py; the rooms hear of the change from the serv
 """
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -212,7 +210,7 @@ def _phone_participant(code: str):
 
 def _back_to_board(code: str, member: str | None = None):
     """The phone's board again; a scribe stays writing and voting for the member they chose."""
-    args = {"member": member} if member and re.fullmatch("[0-9a-f]{16}", member) else {}
+    args = {"member": member} if member and live_flipchart.TAG_RE.fullmatch(member) else {}
     return redirect(url_for("phone.join", code=code, **args) + "#board")
 
 
