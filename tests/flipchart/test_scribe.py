@@ -243,3 +243,28 @@ def test_the_phone_page_offers_the_scribe_s_choice_only_where_it_helps(app, even
     _sio, other = phone(app, s, tokens[groups[2][0]])
     page = other.get(f"/{s.join_code}").get_data(as_text=True)
     assert 'id="scribe" class="scribe" aria-labelledby="scribe-h" hidden' in page and "Maija" not in page
+
+
+def test_the_export_says_who_wrote_maija_s_note_and_imports_back(app, evening, tmp_path):
+    from workshop.exports import document, importer
+
+    from tests.exports.test_exports import fresh_app
+    s, tokens, groups = evening
+    maija = add_without_phone(app, s, "Maija", 1)
+    scribe, _ = phone(app, s, tokens[groups[1][0]])
+    assert scribe.emit("note_add", {"client_id": "scribe-export-1", "text": "Kyläkoulu", "member": tag_of(app, maija)},
+                       callback=True)["ok"]
+    with app.app_context():
+        data = document.load_session(get_db(), s.id)
+        first = document.to_json(data)
+    people = {p["key"]: p for p in data["participants"]}
+    (note,) = [n for g in data["rounds"][0]["groups"] for n in g["notes"]]
+    assert people[note["author"]]["without_phone"] and not people[note["written_by"]]["without_phone"]
+
+    other = fresh_app(tmp_path, "other")
+    owner = gen_facilitator(other, email="toinen@example.fi")
+    with other.app_context():
+        db = get_db()
+        imported = importer.import_session(db, importer.parse_document(first), owner)
+        again = document.load_session(db, imported.id)
+    assert again["rounds"] == data["rounds"] and again["participants"] == data["participants"]
