@@ -13,21 +13,20 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from workshop import create_app
 from workshop.db import get_db
 from workshop.models import Note, Participant, Vote
 from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
 from tests.browser import Browsing
-from tests.flipchart.test_browser_notes import (  # noqa: F401 (the module's server fixtures)
-    direct,
+from tests.flipchart.test_browser_notes import (
     new_participant,
     note_on_phone,
     open_phone,
     open_workshop,
     page_text,
     publish_groups,
-    server,
     set_phase,
     vote_button,
     write_note,
@@ -35,6 +34,21 @@ from tests.flipchart.test_browser_notes import (  # noqa: F401 (the module's ser
 from tests.web.test_browser import assert_not_reloaded, mark_page, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture(scope="module")
+def server(server_factory, chromium_path):
+    return server_factory().start()
+
+
+@pytest.fixture(scope="module")
+def direct(server):
+    """The app on the server's own database: sets up the workshop and reads what is really stored."""
+    app = create_app({"INSTANCE_PATH": str(server.instance), "PAJA_ASYNC_MODE": "threading",
+                      "DATABASE_URL": server.env.get("DATABASE_URL") or f"sqlite:///{server.instance / 'paja.sqlite3'}",
+                      "SOCKETIO_MESSAGE_QUEUE": None})
+    yield app
+    app.extensions["paja_engine"].dispose()
 
 
 def add_maija(direct, demo: dict) -> int:
