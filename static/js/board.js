@@ -17,23 +17,14 @@
   var outboxKey = "paja-outbox-" + code + "-" + me;
 
   var state = { voting: board.dataset.voting, writing: board.dataset.writing === "true", myVotes: [], perPerson: 3, tallies: {} };
-  // A scribe: this phone also writes and votes for the group's members without a phone (`acting`: the
-  // chosen member's tag in the group, "" for oneself; `members`: their names and their own votes).
-  var scribe = { acting: board.dataset.acting || "", members: [] };
+  var hooks = Paja.board = { state: state, member: function () { return ""; }, votes: function () { return state.myVotes; },
+    mine: function (n) { return n.author === me || n.scribe === me; }, me: function () { return me; }, refresh: function () { setMyVotes(state.myVotes); } };
   var paused = false;
   var queued = [];
   var unannounced = 0;
   var announceTimer = null;
 
-  function t(key, n, name) { return Paja.text("board-texts", key).replace("{n}", String(n)).replace("{name}", name || ""); }
-
-  function memberOf(tag) {
-    for (var i = 0; i < scribe.members.length; i += 1) { if (scribe.members[i].for === tag) { return scribe.members[i]; } }
-    return null;
-  }
-  function acting() { return scribe.acting ? memberOf(scribe.acting) : null; }
-  function shownVotes() { var m = acting(); return m ? m.note_ids : state.myVotes; }
-  function isMine(note) { return note.author === me || (Boolean(note.scribe) && note.scribe === me); }
+  function t(key, n) { return Paja.text("board-texts", key).replace("{n}", String(n)); }
 
   function socket() { return Paja.socket; }
 
@@ -47,16 +38,11 @@
   function noteAction(id, action) { return "/" + code + "/notes/" + id + "/" + action; }
 
   function fillItem(li, note) {
-    var mine = isMine(note);
+    var mine = hooks.mine(note);
     li.dataset.id = String(note.id);
-    li.dataset.author = note.author || "";
-    li.dataset.scribe = note.scribe || "";
     li.classList.toggle("mine", mine);
     li.querySelector(".note-text").textContent = note.text;
-    var meta = li.querySelector(".note-meta");
-    var writtenFor = note.scribe && note.scribe === me ? memberOf(note.author) : null;
-    meta.textContent = writtenFor ? t("wroteFor", 0, writtenFor.name) : t("yours");
-    meta.hidden = !mine;
+    li.querySelector(".note-meta").hidden = !mine;
     var edit = li.querySelector(".note-edit");
     edit.hidden = !(mine && state.writing);
     var editForm = li.querySelector(".edit-form");
@@ -68,7 +54,6 @@
     li.querySelector(".delete-form").action = noteAction(note.id, "delete");
     var voteForm = li.querySelector(".vote-form");
     voteForm.action = noteAction(note.id, "vote");
-    voteForm.querySelector("input[name='member']").value = scribe.acting;
     voteForm.hidden = state.voting !== "open";
     li.querySelector(".vote-note").textContent = ": " + note.text.slice(0, 60);
     li.querySelector(".edit-note").textContent = ": " + note.text.slice(0, 40);  // which note the summary opens
@@ -80,6 +65,7 @@
       votes.hidden = true;
     }
     updateVoteButton(li);
+    if (hooks.fill) { hooks.fill(li, note); }
   }
 
   function newItem(note) {
@@ -92,7 +78,7 @@
 
   function updateVoteButton(li) {
     var id = parseInt(li.dataset.id, 10);
-    var count = shownVotes().filter(function (v) { return v === id; }).length;
+    var count = hooks.votes().filter(function (v) { return v === id; }).length;
     var button = li.querySelector(".vote-button");
     if (!button) { return; }
     button.setAttribute("aria-pressed", count ? "true" : "false");
@@ -103,15 +89,10 @@
   }
 
   function updateVotesLeft() {
-    var m = acting();
-    var left = state.perPerson - shownVotes().length;
+    var left = state.perPerson - hooks.votes().length;
     var el = document.getElementById("votes-left");
     el.hidden = state.voting !== "open";
-    if (m) {
-      Paja.say(el, left === 0 ? t("forLeft0", 0, m.name) : (left === 1 ? t("forLeft1", 1, m.name) : t("forLeftN", left, m.name)));
-    } else {
-      Paja.say(el, left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left)));
-    }
+    Paja.say(el, (hooks.left && hooks.left(left)) || (left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left))));
   }
 
   var hasQuestion = board.dataset.question === "true";
@@ -162,8 +143,6 @@
       if (target) { target.focus(); }
     }
     updateEmpty();
-    // A group without members without a phone gets no "scribe" message: nobody to write for.
-    if (!(data.progress && data.progress.without_phone)) { renderMembers({ members: [] }); } else { updateScribe(false); }
     updateVotesLeft();
     renderTop(data.top);
     updatePauseControls();
@@ -185,14 +164,14 @@
   function noteArrived(note) {
     var existing = itemOf(note.id);
     if (existing) { fillItem(existing, note); return; }
-    if (paused && !isMine(note)) {
+    if (paused && !hooks.mine(note)) {
       queued.push(note);
       updatePauseControls();
       return;
     }
     list.appendChild(newItem(note));
     updateEmpty();
-    if (!isMine(note)) {
+    if (!hooks.mine(note)) {
       unannounced += 1;
       if (!announceTimer) { announceTimer = setTimeout(announce, 4000); }
     }
@@ -295,8 +274,7 @@
     var text = textarea.value.trim();
     if (!text) { textarea.focus(); return; }
     showError("");
-    var item = { client_id: newClientId(), text: text };
-    if (scribe.acting) { item.member = scribe.acting; }  // the chosen member's note, written on this phone
+    var item = { client_id: newClientId(), text: text, member: hooks.member() };
     saveOutbox(memoryOutbox.concat([item]));
     renderOutbox();
     textarea.value = "";
@@ -323,15 +301,9 @@
     showError("");
     if (f.classList.contains("vote-form")) {
       var on = f.querySelector("input[name='on']").value === "1";
-      var vote = { note_id: id, on: on };
-      if (scribe.acting) { vote.member = scribe.acting; }
-      s.timeout(10000).emit("vote", vote, function (err, res) {
+      s.timeout(10000).emit("vote", { note_id: id, on: on, member: hooks.member() }, function (err, res) {
         if (err) { return; }
-        if (res && res.ok && res.for) {
-          var m = memberOf(res.for);
-          if (m) { m.note_ids = res.note_ids; m.remaining = res.remaining; }
-          refreshVotes();
-        } else if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
+        if (res && res.for) { hooks.voted(res); } else if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
       });
     } else if (f.classList.contains("edit-form")) {
       s.timeout(10000).emit("note_edit", { id: id, text: f.querySelector("textarea").value }, function (err, res) {
@@ -347,65 +319,11 @@
     }
   });
 
-  function refreshVotes() {
+  function setMyVotes(ids, remaining) {
+    state.myVotes = ids;
     list.querySelectorAll("li").forEach(updateVoteButton);
     updateVotesLeft();
   }
-
-  function setMyVotes(ids) {
-    state.myVotes = ids;
-    refreshVotes();
-  }
-
-  // --- the scribe: writing and voting for a member without a phone --------------------------------
-
-  var scribeSection = document.getElementById("scribe");
-  var scribeSelect = document.getElementById("scribe-member");
-  var scribeState = document.getElementById("scribe-state");
-
-  function updateScribe(announce) {
-    var m = acting();
-    if (!m) { scribe.acting = ""; }
-    scribeSection.hidden = scribe.members.length === 0 || !(state.writing || state.voting === "open");
-    form.querySelector("input[name='member']").value = scribe.acting;
-    document.getElementById("note-text-label").textContent = m ? t("noteFor", 0, m.name) : t("noteOwn");
-    if (announce) {
-      Paja.say(scribeState, m ? t("acting", 0, m.name) : t("self"));
-    } else if (!m) {
-      scribeState.textContent = "";
-    }
-    list.querySelectorAll("li").forEach(function (li) {
-      var input = li.querySelector(".vote-form input[name='member']");
-      if (input) { input.value = scribe.acting; }
-      var meta = li.querySelector(".note-meta");
-      var writtenFor = li.dataset.scribe && li.dataset.scribe === me ? memberOf(li.dataset.author) : null;
-      if (writtenFor) { meta.textContent = t("wroteFor", 0, writtenFor.name); }
-    });
-    refreshVotes();
-  }
-
-  function renderMembers(data) {
-    scribe.members = data.members || [];
-    var options = [scribeSelect.options[0]];
-    scribe.members.forEach(function (m) {
-      var option = document.createElement("option");
-      option.value = m.for;
-      option.textContent = t("withoutPhone", 0, m.name);
-      options.push(option);
-    });
-    scribeSelect.replaceChildren.apply(scribeSelect, options);
-    scribeSelect.value = memberOf(scribe.acting) ? scribe.acting : "";
-    updateScribe(false);
-  }
-
-  document.getElementById("scribe-form").addEventListener("submit", function (event) {
-    event.preventDefault();  // no reload: the same page now writes and votes for the chosen member
-    scribe.acting = scribeSelect.value;
-    var url = new URL(window.location.href);
-    if (scribe.acting) { url.searchParams.set("member", scribe.acting); } else { url.searchParams.delete("member"); }
-    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-    updateScribe(true);
-  });
 
   // --- live events ---------------------------------------------------------------------------
 
@@ -418,11 +336,19 @@
     queued = queued.filter(function (n) { return n.id !== data.id; });
     updatePauseControls();
   });
+  Paja.on("scribe", function (data) {
+    if (hooks.scribe) { hooks.scribe(data); return; }
+    if (data.members.length && !hooks.data) {
+      var js = document.createElement("script");
+      js.src = "/static/js/scribe.js";  // revalidated by its ETag (no hashed URL in the page: its bytes)
+      document.head.appendChild(js);
+    }
+    hooks.data = data;
+  });
   Paja.on("my_votes", function (data) {
     if (data.me) { me = data.me; }  // a new group gives this phone a new tag
     setMyVotes(data.note_ids, data.remaining);
   });
-  Paja.on("scribe", renderMembers);
   // A new group (a new round, or the facilitator moved me) has another flipchart: ask for it once.
   // The answer to "sync" repeats the same group, so only a change of group may ask again.
   var groupKey = board.dataset.groupKey || "";
@@ -442,7 +368,7 @@
     });
   }
 
-  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); updateEmpty(); updateScribe(false); });
+  Paja.on("phase", function (data) { phase = data.phase; updateWriting(); updatePauseControls(); updateEmpty(); });
 
   Paja.on("presentation", function (data) {
     var section = document.getElementById("phone-presentation");

@@ -37,7 +37,7 @@
       var waiting = root.querySelector("[data-waiting='" + p.number + "']");
       if (waiting) {
         waiting.textContent = t("waiting").replace("{n}", String(p.waiting_without_phone || 0));
-        waiting.hidden = !p.waiting_without_phone;
+        waiting.hidden = !(p.state === "open" && p.waiting_without_phone);
       }
     },
     phase: function (data) {

@@ -1,7 +1,7 @@
 """End to end in chromium: a group's scribe writes and votes for Maija, who has no phone.
 
-Maija was added at the door; she sits at group 1's table. Aino's phone offers "write for a member
-without a phone": Aino chooses Maija, writes Maija's note (Ville's phone sees it live, as any note),
+The group works; then the facilitator adds Maija at the door, into the group. Aino's phone, open all
+along, now offers "write for a member without a phone" (live: no reload): Aino chooses Maija, writes Maija's note (Ville's phone sees it live, as any note),
 and, once voting opens, gives Maija's three votes from the same phone ("Maija: 2 votes left"), then
 switches back to her own votes. The phone page is checked with axe in both states.
 """
@@ -16,8 +16,6 @@ from sqlalchemy import select
 from workshop import create_app
 from workshop.db import get_db
 from workshop.models import Note, Participant, Vote
-from workshop.sessions import service as sessions
-from workshop.sessions.service import JoinData
 
 from tests.browser import Browsing
 from tests.flipchart.test_browser_notes import (
@@ -51,14 +49,17 @@ def direct(server):
     app.extensions["paja_engine"].dispose()
 
 
-def add_maija(direct, demo: dict) -> int:
-    """Maija, added at the door without a phone (before the groups are formed: mixed like everyone)."""
+def add_maija_at_the_door(fac, direct, demo: dict) -> int:
+    """The facilitator adds Maija, who has no phone, while the groups work: she goes into the group."""
+    fac.goto(demo["page"] + "/rounds")
+    fac.select_option("#door-municipality", value="583")
+    fac.select_option("#door-background", value="elected")
+    fac.fill("#door-name", "Maija")
+    fac.locator('form.door-add button[type="submit"]').click()
+    expect(fac.locator(".flash-success")).to_be_visible()
     with direct.app_context():
-        db = get_db()
-        s = db.get(sessions.Session, demo["id"])
-        maija, _token = sessions.join(db, s, JoinData("583", "elected", first_name="Maija", names_consented=True,
-                                                      without_phone=True))
-        return maija.id
+        return get_db().scalar(select(Participant.id).where(Participant.first_name == "Maija",
+                                                            Participant.session_id == demo["id"]))
 
 
 def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, direct):
@@ -66,7 +67,6 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     demo, fac = open_workshop(b, direct)
     aino_token = new_participant(direct, demo, ("Aino", "320", "ngo"))
     ville_token = new_participant(direct, demo, ("Ville", "732", "officer"))
-    maija = add_maija(direct, demo)
     publish_groups(fac, demo, count=1)
     fac.goto(demo["page"] + "/board")
     fac.locator('form[action$="/board/questions"] button.primary').click()
@@ -74,17 +74,19 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     aino = open_phone(b, demo, "aino", aino_token)
     ville = open_phone(b, demo, "ville", ville_token)
     mark_page(aino)
+    expect(aino.locator("#scribe")).to_have_count(0)  # nobody to write for yet
 
-    # Aino's phone offers to write for Maija; it writes for Aino herself until she chooses.
-    scribe = aino.locator("#scribe")
-    expect(scribe).to_be_visible()
+    # Maija comes: Aino's phone offers to write for her; it writes for Aino herself until she chooses.
+    maija = add_maija_at_the_door(fac, direct, demo)
+    expect(aino.locator("#scribe")).to_be_visible()
     expect(aino.locator("#scribe-member option")).to_have_count(2)
     expect(aino.locator('#scribe-member option:checked')).to_have_text("Omasta puolestani")
     b.check_a11y(aino, "phone board with the scribe's choice")
     aino.select_option("#scribe-member", label="Maija (ilman puhelinta)")
     aino.locator('#scribe-form button[type="submit"]').click()
-    expect(aino.locator("#scribe-state")).to_have_text(page_text(aino, "board-texts", "acting", name="Maija"))
-    expect(aino.locator("#note-text-label")).to_have_text(page_text(aino, "board-texts", "noteFor", name="Maija"))
+    expect(aino.locator("#scribe-state")).to_have_text(page_text(aino, "scribe-texts", "acting", name="Maija"))
+    expect(aino.locator("label[for='note-text']")).to_have_text(page_text(aino, "scribe-texts", "noteFor",
+                                                                           name="Maija"))
     expect(aino).to_have_url(re.compile(r"\?member=[0-9a-f]{16}"))  # a reload keeps writing for her
     assert_not_reloaded(aino)
 
@@ -93,7 +95,7 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     expect(note_on_phone(ville, text)).to_be_visible()  # live, like any note of the group
     expect(note_on_phone(ville, text).locator(".note-meta")).to_be_hidden()  # nobody's "own" on Ville's phone
     expect(note_on_phone(aino, text).locator(".note-meta")).to_have_text(
-        page_text(aino, "board-texts", "wroteFor", name="Maija"))
+        page_text(aino, "scribe-texts", "wroteFor", name="Maija"))
     expect(note_on_phone(aino, text).locator(".note-edit")).to_be_visible()  # Aino's phone may edit it
     with direct.app_context():
         stored = get_db().get(Note, int(note_id))
@@ -104,7 +106,7 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     # Back to herself: Aino's own note.
     aino.select_option("#scribe-member", value="")
     aino.locator('#scribe-form button[type="submit"]').click()
-    expect(aino.locator("#scribe-state")).to_have_text(page_text(aino, "board-texts", "self"))
+    expect(aino.locator("#scribe-state")).to_have_text(page_text(aino, "scribe-texts", "self"))
     own = "Yhteinen tapahtumakalenteri"
     write_note(aino, own)
     expect(note_on_phone(ville, own)).to_be_visible()
@@ -115,10 +117,10 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     expect(aino.locator("#votes-left")).to_be_visible()
     aino.select_option("#scribe-member", label="Maija (ilman puhelinta)")
     aino.locator('#scribe-form button[type="submit"]').click()
-    expect(aino.locator("#votes-left")).to_have_text(page_text(aino, "board-texts", "forLeftN", name="Maija", n=3))
+    expect(aino.locator("#votes-left")).to_have_text(page_text(aino, "scribe-texts", "forLeftN", name="Maija", n=3))
     vote_button(aino, text).click()
     expect(vote_button(aino, text)).to_have_attribute("aria-pressed", "true")
-    expect(aino.locator("#votes-left")).to_have_text(page_text(aino, "board-texts", "forLeftN", name="Maija", n=2))
+    expect(aino.locator("#votes-left")).to_have_text(page_text(aino, "scribe-texts", "forLeftN", name="Maija", n=2))
     b.check_a11y(aino, "phone board voting for Maija")
 
     aino.select_option("#scribe-member", value="")
