@@ -122,6 +122,7 @@ def test_a_scribe_writes_and_votes_for_maija_from_one_phone(browsing: Browsing, 
     expect(vote_button(aino, text)).to_have_attribute("aria-pressed", "true")
     expect(aino.locator("#votes-left")).to_have_text(page_text(aino, "scribe-texts", "forLeftN", name="Maija", n=2))
     b.check_a11y(aino, "phone board voting for Maija")
+    b.screenshot(aino, "phone-voting-for-maija", full_page=True)
 
     aino.select_option("#scribe-member", value="")
     aino.locator('#scribe-form button[type="submit"]').click()
