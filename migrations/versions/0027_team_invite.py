@@ -4,13 +4,13 @@ team_invite: one row per invitation link (email, role, the sha256 of its secret,
 revoked, expiry). Nothing to carry over: no workshop has invitations yet.
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,8 @@
   var outboxKey = "paja-outbox-" + code + "-" + me;
 
   var state = { voting: board.dataset.voting, writing: board.dataset.writing === "true", myVotes: [], perPerson: 3, tallies: null, group: null };
+  var hooks = Paja.board = { state: state, member: function () { return ""; }, votes: function () { return state.myVotes; },
+    mine: function (n) { return n.author === me || n.scribe === me; }, me: function () { return me; }, refresh: function () { setMyVotes(state.myVotes); } };
   var paused = false;
   var queued = [];
   var unannounced = 0;
@@ -36,7 +38,7 @@
   function noteAction(id, action) { return "/" + code + "/notes/" + id + "/" + action; }
 
   function fillItem(li, note) {
-    var mine = note.author === me;
+    var mine = hooks.mine(note);
     li.dataset.id = String(note.id);
     li.classList.toggle("mine", mine);
     li.querySelector(".note-text").textContent = note.text;
@@ -57,6 +59,7 @@
     li.querySelector(".edit-note").textContent = ": " + note.text.slice(0, 40);  // which note the summary opens
     showVotes(li);
     updateVoteButton(li);
+    if (hooks.fill) { hooks.fill(li, note); }
   }
 
   // Vote counts only when the server sent them (running counts live, or revealed); never guessed here.
@@ -80,7 +83,7 @@
 
   function updateVoteButton(li) {
     var id = parseInt(li.dataset.id, 10);
-    var count = state.myVotes.filter(function (v) { return v === id; }).length;
+    var count = hooks.votes().filter(function (v) { return v === id; }).length;
     var button = li.querySelector(".vote-button");
     if (!button) { return; }
     button.setAttribute("aria-pressed", count ? "true" : "false");
@@ -91,10 +94,10 @@
   }
 
   function updateVotesLeft() {
-    var left = state.perPerson - state.myVotes.length;
+    var left = state.perPerson - hooks.votes().length;
     var el = document.getElementById("votes-left");
     el.hidden = state.voting !== "open";
-    Paja.say(el, left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left)));
+    Paja.say(el, (hooks.left && hooks.left(left)) || (left === 0 ? t("left0") : (left === 1 ? t("left1") : t("leftN", left))));
   }
 
   var hasQuestion = board.dataset.question === "true";
@@ -167,14 +170,14 @@
   function noteArrived(note) {
     var existing = itemOf(note.id);
     if (existing) { fillItem(existing, note); return; }
-    if (paused && note.author !== me) {
+    if (paused && !hooks.mine(note)) {
       queued.push(note);
       updatePauseControls();
       return;
     }
     list.appendChild(newItem(note));
     updateEmpty();
-    if (note.author !== me) {
+    if (!hooks.mine(note)) {
       unannounced += 1;
       if (!announceTimer) { announceTimer = setTimeout(announce, 4000); }
     }
@@ -277,7 +280,7 @@
     var text = textarea.value.trim();
     if (!text) { textarea.focus(); return; }
     showError("");
-    var item = { client_id: newClientId(), text: text };
+    var item = { client_id: newClientId(), text: text, member: hooks.member() };
     saveOutbox(memoryOutbox.concat([item]));
     renderOutbox();
     textarea.value = "";
@@ -304,9 +307,9 @@
     showError("");
     if (f.classList.contains("vote-form")) {
       var on = f.querySelector("input[name='on']").value === "1";
-      s.timeout(10000).emit("vote", { note_id: id, on: on }, function (err, res) {
+      s.timeout(10000).emit("vote", { note_id: id, on: on, member: hooks.member() }, function (err, res) {
         if (err) { return; }
-        if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
+        if (res && res.for) { hooks.voted(res); } else if (res && res.ok) { setMyVotes(res.note_ids, res.remaining); } else if (res) { showError(res.error); }
       });
     } else if (f.classList.contains("edit-form")) {
       s.timeout(10000).emit("note_edit", { id: id, text: f.querySelector("textarea").value }, function (err, res) {
@@ -343,6 +346,15 @@
     if (data.group !== state.group) { return; }
     state.tallies = data.tallies;
     list.querySelectorAll("li").forEach(showVotes);
+  });
+  Paja.on("scribe", function (data) {
+    if (hooks.scribe) { hooks.scribe(data); return; }
+    if (data.members.length && !hooks.data) {
+      var js = document.createElement("script");
+      js.src = "/static/js/scribe.js";  // revalidated by its ETag (no hashed URL in the page: its bytes)
+      document.head.appendChild(js);
+    }
+    hooks.data = data;
   });
   Paja.on("my_votes", function (data) {
     if (data.me) { me = data.me; }  // a new group gives this phone a new tag

@@ -34,6 +34,11 @@
     vote_progress: function (p) {
       var el = root.querySelector("[data-progress='" + p.number + "']");
       if (el) { el.textContent = t("progress").replace("{voters}", String(p.voters)).replace("{members}", String(p.members)); }
+      var waiting = root.querySelector("[data-waiting='" + p.number + "']");
+      if (waiting) {
+        waiting.textContent = t("waiting").replace("{n}", String(p.waiting_without_phone || 0));
+        waiting.hidden = !(p.state === "open" && p.waiting_without_phone);
+      }
     },
     phase: function (data) {
       var el = document.getElementById("current-phase");

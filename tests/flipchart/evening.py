@@ -58,3 +58,21 @@ def write_notes(app, s, tokens, members, texts):
         sio, _ = phone(app, s, tokens[members[i % len(members)]])
         ids.append(sio.emit("note_add", {"client_id": f"note-{i:06d}", "text": text}, callback=True)["note"]["id"])
     return ids
+
+
+def add_without_phone(app, s, first_name, group_number):
+    """Someone without a phone added at the door while the groups work, placed in group `group_number`;
+    returns their participant id."""
+    from workshop.grouping import service as rounds
+    from workshop.models import Session
+    from workshop.sessions import service as sessions
+    from workshop.sessions.service import JoinData
+    with app.app_context():
+        db = get_db()
+        session = db.get(Session, s.id)
+        p, _token = sessions.join(db, session, JoinData("320", "elected", first_name=first_name,
+                                                        names_consented=bool(first_name), without_phone=True))
+        group = rounds.place_late_arrival(db, session, p)
+        if group.number != group_number:
+            rounds.move_member(db, session, rounds.current_round(db, session), p.id, group_number)
+        return p.id

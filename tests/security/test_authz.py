@@ -97,6 +97,31 @@ def open_voting(db, s, w):
     flipchart.open_voting(db, s, _current_round(db, s))
 
 
+# Maija, without a phone, in group 1 with p1: p1's phone may write and vote for her, p5's (group 2) not.
+MAIJA: dict[str, str] = {}
+
+
+def maija_in_group_1(db, s, w):
+    from workshop.flipchart.events import author_tag
+    from workshop.sessions import service as sessions_domain
+    from workshop.sessions.service import JoinData
+    maija, _token = sessions_domain.join(db, s, JoinData("320", "elected", first_name="Maija",
+                                                         names_consented=True, without_phone=True))
+    rounds_domain.place_late_arrival(db, s, maija)
+    group = rounds_domain.move_member(db, s, _current_round(db, s), maija.id, 1)
+    MAIJA["tag"] = author_tag(group.id, maija.id)
+
+
+def maija_tag() -> str:
+    """Maija's tag once a row's setup made her (a tag of nobody before, as for a closed workshop's rows)."""
+    return MAIJA.get("tag", "0" * 16)
+
+
+def maija_voting(db, s, w):
+    maija_in_group_1(db, s, w)
+    open_voting(db, s, w)
+
+
 def tie(db, s, w):
     """Group 1 closed with four notes of one vote each: the facilitator must pick."""
     p1, p2, p3 = (db.get(Participant, w.pid(x)) for x in ("p1", "p2", "p3"))
@@ -205,6 +230,11 @@ ROWS = [
         lambda w: {"municipality": "320", "background": "ngo", "first_name": "Uusi"}),
     Row("add a note", "phone_notes.add_note", f("/{code}/notes"), phone_post(OK), "POST",
         lambda w: {"client_id": "matrix-note-0001", "text": "Matriisin muistiinpano"}),
+    Row("add a note for Maija (no phone, group 1)", "phone_notes.add_note", f("/{code}/notes"), phone_post(REFUSED),
+        "POST", lambda w: {"client_id": "matrix-maija-001", "text": "Maijan ajatus", "member": maija_tag()},
+        setup=maija_in_group_1),
+    Row("vote for Maija (no phone, group 1)", "phone_notes.change_note", f("/{code}/notes/{own}/vote"),
+        phone_post(REFUSED), "POST", lambda w: {"on": "1", "member": maija_tag()}, setup=maija_voting),
     Row("edit p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/edit"), phone_post(REFUSED), "POST",
         lambda w: {"text": "Muutettu"}),
     Row("delete p1's note", "phone_notes.change_note", f("/{code}/notes/{own}/delete"), phone_post(REFUSED), "POST"),
@@ -480,7 +510,8 @@ def observe(w: World, actor: str, row: Row, response, outcome: worlds.Outcome, c
         return NOT_FOUND
     if status in (301, 302, 303) and location.endswith("/login"):
         return LOGIN
-    if status in (302, 303) and location.endswith(f"/{w.code_a}") and not changed:
+    # The join page itself (back to the board, "#board", is the phone's own page: its flash says more).
+    if status in (302, 303) and location.endswith(f"/{w.code_a}") and "#" not in outcome.location and not changed:
         return TO_JOIN
     if outcome.refused:
         return REFUSED
@@ -620,6 +651,12 @@ class EventRow:
 
 EVENT_ROWS = [
     EventRow("add a note", "note_add", lambda w: {"client_id": "matrix-live-0001", "text": "Live"}, event_table(OK)),
+    EventRow("add a note for Maija (no phone, group 1)", "note_add",
+             lambda w: {"client_id": "matrix-maija-live", "text": "Maijan ajatus", "member": maija_tag()},
+             event_table(ERROR), setup=maija_in_group_1),
+    EventRow("vote for Maija (no phone, group 1)", "vote",
+             lambda w: {"note_id": w.notes["own"], "on": True, "member": maija_tag()}, event_table(ERROR),
+             setup=maija_voting),
     EventRow("edit p1's note", "note_edit", lambda w: {"id": w.notes["own"], "text": "Muutettu"}, event_table(ERROR)),
     EventRow("edit another session's note", "note_edit", lambda w: {"id": w.notes["b"], "text": "x"},
              event_table(ERROR, ERROR)),

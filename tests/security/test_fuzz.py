@@ -260,6 +260,31 @@ def setup_voting(db, s, w):
     flipchart.open_voting(db, s, _round(db, s), [1])
 
 
+# A member without a phone in p1's group: p1's phone may write and vote for them (`member`, their tag).
+_SCRIBE: dict[str, str] = {}
+
+
+def setup_scribe(db, s, w):
+    from workshop.flipchart.events import author_tag
+    from workshop.sessions import service as sessions_domain
+    from workshop.sessions.service import JoinData
+    maija, _token = sessions_domain.join(db, s, JoinData("320", "elected", first_name="Maija",
+                                                         names_consented=True, without_phone=True))
+    rounds_domain.place_late_arrival(db, s, maija)
+    group = rounds_domain.move_member(db, s, _round(db, s), maija.id, 1)
+    _SCRIBE.update(maija=author_tag(group.id, maija.id), mate=author_tag(group.id, w.pid("p2")))
+
+
+def setup_scribe_voting(db, s, w):
+    setup_scribe(db, s, w)
+    setup_voting(db, s, w)
+
+
+def member_tag(w: World) -> st.SearchStrategy:
+    """Mostly the member without a phone; else oneself, a mate with a phone, or a tag of nobody."""
+    return st.sampled_from([_SCRIBE["maija"]] * 4 + ["", _SCRIBE["mate"], "0" * 16])
+
+
 def setup_tie(db, s, w):
     """Group 1: four notes with one vote each, voting closed → a tie for the three places."""
     p1, p2, p3 = (db.get(Participant, w.pid(x)) for x in ("p1", "p2", "p3"))
@@ -340,6 +365,9 @@ TARGETS: list[Target] = [
                       "organisation": short_text, "is_contact_person": flag, "names_consented": flag}),
     Target("phone_notes.add_note", "participant", lambda w: phone(w, "/notes"),
            lambda w: {"client_id": client_id, "text": note_text}),
+    Target("phone_notes.add_note", "participant", lambda w: phone(w, "/notes"),
+           lambda w: {"client_id": client_id, "text": note_text, "member": member_tag(w)}, variant="scribe",
+           setup=setup_scribe),
     Target("phone_notes.change_note", "participant",
            lambda w: st.builds(lambda code, nid, act: f"/{code}/notes/{nid}/{segment(act)}",
                                code(w),
@@ -350,6 +378,11 @@ TARGETS: list[Target] = [
            lambda w: st.builds(lambda c, nid, act: f"/{c}/notes/{nid}/{segment(act)}", code(w),
                                path_id(list(w.notes.values()), id_pool(w)), action(["vote", "vote", "edit"])),
            lambda w: {"on": st.sampled_from(["1", "0"]), "text": note_text}, variant="voting", setup=setup_voting),
+    Target("phone_notes.change_note", "participant",
+           lambda w: st.builds(lambda c, nid, act: f"/{c}/notes/{nid}/{segment(act)}", code(w),
+                               path_id(list(w.notes.values()), id_pool(w)), action(["vote", "vote", "edit"])),
+           lambda w: {"on": st.sampled_from(["1", "0"]), "member": member_tag(w)}, variant="scribe",
+           setup=setup_scribe_voting),
     Target("phone_plan.plan_save", "participant", lambda w: phone(w, "/plan"), plan_form),
     Target("phone_plan.plan_followup", "participant", lambda w: phone(w, "/plan/followup"),
            lambda w: {"id": st.sampled_from(ids_of(*w.items.values())),
@@ -788,6 +821,10 @@ SOCKET_TARGETS = [
     SocketTarget("note_delete", lambda w: {"id": note_ids(w)}),
     SocketTarget("vote", lambda w: {"note_id": note_ids(w), "on": st.booleans()}, variant="voting",
                  setup=setup_voting),
+    SocketTarget("note_add", lambda w: {"client_id": client_id, "text": note_text, "member": member_tag(w)},
+                 variant="scribe", setup=setup_scribe),
+    SocketTarget("vote", lambda w: {"note_id": note_ids(w), "on": st.booleans(), "member": member_tag(w)},
+                 variant="scribe", setup=setup_scribe_voting),
     SocketTarget("plan_save", lambda w: {
         "what": note_text, "owner": short_text, "due": short_text, "status": st.sampled_from(PLAN_STATUSES),
         "source_note_id": st.sampled_from([None, *w.notes.values()]),

@@ -9,7 +9,7 @@ from workshop.db import engine
 
 from tests.migrations import BACKENDS, CREATED, app_at, insert, migrate, old_workshop, rows
 
-BEFORE = "0025"
+BEFORE = "0026"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -101,8 +101,8 @@ def load_session(db: DB, session_id: int) -> dict:
         members[m.group_id].append({"participant": person_key[m.participant_id], "late": m.late})
     notes = defaultdict(list)
     for n in db.execute(select(
-            Note.id, Note.group_id, Note.participant_id, Note.text, Note.hidden, Note.held, Note.merged_into_id,
-            Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
+            Note.id, Note.group_id, Note.participant_id, Note.written_by_id, Note.text, Note.hidden, Note.held,
+            Note.merged_into_id, Note.edited_by_facilitator, Note.top_rank, Note.created_at, Note.updated_at,
     ).where(Note.session_id == s.id).order_by(Note.id)):
         notes[n.group_id].append(n)
     votes = defaultdict(list)
@@ -118,7 +118,8 @@ def load_session(db: DB, session_id: int) -> dict:
                 note_key[n.id] = len(note_key) + 1
 
     def note_data(n) -> dict:
-        return {"key": note_key[n.id], "author": person_key.get(n.participant_id), "text": n.text,
+        return {"key": note_key[n.id], "author": person_key.get(n.participant_id),
+                "written_by": person_key.get(n.written_by_id), "text": n.text,
                 "hidden": n.hidden, "held": n.held, "merged_into": note_key.get(n.merged_into_id),
                 "edited": n.edited_by_facilitator, "top_rank": n.top_rank,
                 "created_at": utc_text(n.created_at), "updated_at": utc_text(n.updated_at),

@@ -139,6 +139,7 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         for n in g.notes:
             note = Note(session_id=session.id, group_id=group.id,
                         participant_id=people[n.author].id if n.author is not None else None,
+                        written_by_id=people[n.written_by].id if n.written_by is not None else None,
                         client_id=f"import-{n.key:08d}", text=n.text, hidden=n.hidden, held=n.held,
                         edited_by_facilitator=n.edited, top_rank=n.top_rank,
                         created_at=n.created_at, updated_at=n.updated_at)

@@ -154,6 +154,8 @@ class Member(Part):
 class NoteData(Part):
     key: Key
     author: Key | None
+    # A member without a phone's note: the group member whose phone wrote it (their scribe).
+    written_by: Key | None = None
     text: _text(Note.text)
     hidden: bool
     held: bool = False
@@ -348,6 +350,7 @@ class Document(Part):
                 _known([m.participant for m in g.members], people, "participant", f"{where}.members")
                 for k, n in enumerate(g.notes):
                     _known([n.author], people, "participant", f"{where}.notes[{k}].author")
+                    _known([n.written_by], people, "participant", f"{where}.notes[{k}].written_by")
                     _known(n.votes, people, "participant", f"{where}.notes[{k}].votes")
                     _known([n.merged_into], notes, "note", f"{where}.notes[{k}].merged_into")
         for i, p in enumerate(self.polls):

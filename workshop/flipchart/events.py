@@ -10,29 +10,34 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 import threading
 from contextlib import contextmanager
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workshop.db import get_db
 from workshop.extensions import socketio
 from workshop.flipchart import service as flipchart
 from workshop.flipchart.schemas import NoteAdd, NoteDelete, NoteEdit, VotePayload
-from workshop.flipchart.service import VOTES_PER_PERSON, progress, tallies, top_three
+from workshop.flipchart.service import VOTES_PER_PERSON, NoteError, progress, tallies, top_three
 from workshop.grouping import service as rounds
 from workshop.grouping.service import current_round, question_of
 from workshop.live import registry as live
 from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.models import Group, Note, Participant, Session
 from workshop.sessions import events as session_events
-from workshop.web.labels import NOTE_ERRORS
+from workshop.web.labels import BACKGROUND_LABELS, NOTE_ERRORS, municipality_label
 
 handlers = LiveHandlers()
 
 
 # --- payloads ------------------------------------------------------------------------------------
+
+TAG_RE = re.compile(r"[0-9a-f]{16}")  # an author tag: 16 hex digits of an HMAC
+
 
 def author_tag(group_id: int, participant_id: int | None) -> str | None:
     """Who wrote a note, as the group's phones and the projector may know it: a pseudonym per group
@@ -53,10 +58,13 @@ def _tag(secret: str, group_id: int, participant_id: int) -> str:
 def note_payload(note, group: Group, facilitator: bool = False) -> dict:
     """A note for the group's phones and the projector; the facilitator's copy also names the author's
     participant id (to remove a disruptive participant), whether it is hidden, and merges. `note`: a Note
-    or a row of its columns (service.note_rows)."""
+    or a row of its columns (service.note_rows). A note a scribe wrote for a member without a phone
+    also carries the scribe's tag in the group (that phone may edit it) or, for the facilitator, id."""
     data = {"id": note.id, "group": group.number, "text": note.text,
             "author": note.participant_id if facilitator else author_tag(group.id, note.participant_id),
             "edited": note.edited_by_facilitator}
+    if note.written_by_id is not None:
+        data["scribe"] = note.written_by_id if facilitator else author_tag(group.id, note.written_by_id)
     if facilitator:
         data.update(hidden=note.hidden, held=note.held, merged_into=note.merged_into_id)
     return data
@@ -126,6 +134,39 @@ def my_votes_payload(db, participant: Participant, group: Group, votes: list[int
     votes = flipchart.my_votes(db, participant, group) if votes is None else votes
     return {"group": group.number, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes),
             "me": author_tag(group.id, participant.id)}
+
+
+def member_name(member: Participant) -> str:
+    """How a group's phones name a member without a phone: the first name, or (none given) the
+    municipality and background, as the printed table card does."""
+    if member.first_name:
+        return member.first_name
+    lang = str(get_locale() or "fi")
+    return f"{municipality_label(member.municipality, lang)} · {BACKGROUND_LABELS.get(member.background, '')}"
+
+
+def scribe_payload(db, group: Group) -> dict:
+    """The group's members without a phone, for whom its phones write and vote: a name, the member's
+    author tag in the group (how a phone names them back), their own votes. Only for the group's phones:
+    any of them may act for these members, so may see what they act on."""
+    members = flipchart.without_phone_members(db, group)
+    votes = flipchart.votes_of_members(db, group, members)
+    return {"group": group.number, "members": [
+        {"for": author_tag(group.id, m.id), "name": member_name(m), "note_ids": votes[m.id],
+         "remaining": VOTES_PER_PERSON - len(votes[m.id])} for m in members]}
+
+
+def member_by_tag(db, session: Session, scribe: Participant, tag) -> Participant | None:
+    """The member of the scribe's group a form or event names by author tag (None or "": the scribe
+    themselves). The service then decides whether the scribe may act for them (scribe_group)."""
+    if tag is None or tag == "":
+        return None
+    group = flipchart.current_group(db, session, scribe)
+    if group is not None and isinstance(tag, str) and TAG_RE.fullmatch(tag):
+        for m in group.members:
+            if hmac.compare_digest(author_tag(group.id, m.participant_id), tag):
+                return db.get(Participant, m.participant_id)
+    raise NoteError("not_your_member")
 
 
 # --- order: a snapshot never overtakes a change of the same flipchart ------------------------------
@@ -212,13 +253,16 @@ def _emit_progress(session: Session, group: Group) -> None:
 
 
 def refresh_votes(session: Session, group: Group) -> None:
-    """After moderation changed votes (a voted note hidden or merged): each member's own votes and the
-    group's progress again."""
+    """After moderation changed votes (a voted note hidden or merged): each member's own votes (those
+    of the members without a phone to the group's phones) and the group's progress again."""
     if group.voting != "open":
         return
     with flipchart_order(group.id):
         for m in group.members:
-            socketio.emit("my_votes", my_votes_payload(get_db(), m.participant, group), to=f"p{m.participant_id}")
+            if not m.participant.without_phone:
+                socketio.emit("my_votes", my_votes_payload(get_db(), m.participant, group), to=f"p{m.participant_id}")
+        if any(m.participant.without_phone for m in group.members):
+            socketio.emit("scribe", scribe_payload(get_db(), group), to=f"g{group.id}")
         _emit_progress(session, group)
 
 
@@ -234,6 +278,27 @@ def broadcast_presentation(session: Session) -> None:
 def on_questions_assigned(event: rounds.QuestionsAssigned) -> None:
     """The groups' questions are on every flipchart: whole boards again."""
     broadcast_boards(event.session)
+
+
+@handlers.fanout(rounds.LateArrivalPlaced)
+def on_late_arrival_placed(event: rounds.LateArrivalPlaced) -> None:
+    """A member without a phone added at the door into a group at work: its phones may now write and
+    vote for them."""
+    if event.participant.without_phone:
+        with flipchart_order(event.group.id):
+            socketio.emit("scribe", scribe_payload(get_db(), event.group), to=f"g{event.group.id}")
+
+
+@handlers.fanout(rounds.GroupsChanged)
+def on_groups_changed(event: rounds.GroupsChanged) -> None:
+    """People moved between the groups of the current round: each group's members without a phone again."""
+    db = get_db()
+    round_ = current_round(db, event.session)
+    if round_ is None or round_.id != event.round.id:
+        return
+    for group in round_.groups:
+        with flipchart_order(group.id):
+            socketio.emit("scribe", scribe_payload(db, group), to=f"g{group.id}")
 
 
 @handlers.fanout(flipchart.NoteAdded)
@@ -258,10 +323,15 @@ def on_note_moderated(event: flipchart.NoteModerated) -> None:
 
 @handlers.fanout(flipchart.VoteCast)
 def on_vote_cast(event: flipchart.VoteCast) -> None:
-    """The voter's phones see their votes; the projector and facilitator how many have voted."""
-    mine = my_votes_payload(get_db(), event.participant, event.group, list(event.note_ids))
+    """The voter's phones see their votes (a member without a phone: the group's phones, any of which
+    may vote for them); the projector and facilitator how many have voted."""
+    db = get_db()
     with flipchart_order(event.group.id):
-        socketio.emit("my_votes", mine, to=f"p{event.participant.id}")
+        if event.scribe is None:
+            mine = my_votes_payload(db, event.participant, event.group, list(event.note_ids))
+            socketio.emit("my_votes", mine, to=f"p{event.participant.id}")
+        else:
+            socketio.emit("scribe", scribe_payload(db, event.group), to=f"g{event.group.id}")
         _emit_progress(event.session, event.group)
 
 
@@ -322,7 +392,10 @@ def send_board_state(session: Session, conn: live.Conn, state: State) -> None:
         rounds.refresh_voting_state(db, group)  # as committed now; notes and votes are read fresh below
         # my_votes first: it carries the phone's author tag in this group, which the board needs.
         state.emit("my_votes", my_votes_payload(db, participant, group))
-        state.emit("board", board_payload(db, group))
+        board = board_payload(db, group)
+        state.emit("board", board)
+        if board["progress"].get("without_phone"):  # known from the board: no query for other groups
+            state.emit("scribe", scribe_payload(db, group))
     else:
         round_ = current_round(db, session)
         state.hold(flipchart_order(*(g.id for g in (round_.groups if round_ else []))))
@@ -340,7 +413,9 @@ def send_presentation_state(session: Session, conn: live.Conn, state: State) -> 
 
 @handlers.on("note_add", role="participant", schema=NoteAdd, errors=NOTE_ERRORS)
 def on_note_add(ctx: LiveContext, payload: NoteAdd) -> dict:
-    note, _created = flipchart.add_note(ctx.db, ctx.session, ctx.participant, payload.client_id, payload.text)
+    member = member_by_tag(ctx.db, ctx.session, ctx.participant, payload.member)
+    note, _created = flipchart.add_note(ctx.db, ctx.session, ctx.participant, payload.client_id, payload.text,
+                                        on_behalf_of=member)
     return _written(ctx, note)
 
 
@@ -366,5 +441,10 @@ def on_note_delete(ctx: LiveContext, payload: NoteDelete) -> dict:
 
 @handlers.on("vote", role="participant", schema=VotePayload, limit="vote", errors=NOTE_ERRORS)
 def on_vote(ctx: LiveContext, payload: VotePayload) -> dict:
-    _group, votes = flipchart.cast_vote(ctx.db, ctx.session, ctx.participant, payload.note_id, payload.on)
-    return {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
+    member = member_by_tag(ctx.db, ctx.session, ctx.participant, payload.member)
+    _group, votes = flipchart.cast_vote(ctx.db, ctx.session, ctx.participant, payload.note_id, payload.on,
+                                        on_behalf_of=member)
+    answer = {"ok": True, "note_ids": votes, "remaining": VOTES_PER_PERSON - len(votes)}
+    if member is not None:
+        answer["for"] = payload.member
+    return answer

@@ -233,8 +233,10 @@ def _phone_participant(code: str):
     return session, current_participant(session)
 
 
-def _back_to_board(code: str):
-    return redirect(url_for("phone.join", code=code) + "#board")
+def _back_to_board(code: str, member: str | None = None):
+    """The phone's board again; a scribe stays writing and voting for the member they chose."""
+    args = {"member": member} if member and live_flipchart.TAG_RE.fullmatch(member) else {}
+    return redirect(url_for("phone.join", code=code, **args) + "#board")
 
 
 @phone_bp.route("/<joincode:code>/notes", methods=["POST"])
@@ -242,9 +244,12 @@ def add_note(code: str):
     session, participant = _phone_participant(code)
     if participant is None:
         return redirect(url_for("phone.join", code=code))
+    db = get_db()
+    tag = request.form.get("member") or None
     try:
-        note, _created = flipchart.add_note(get_db(), session, participant, request.form.get("client_id"),
-                                            request.form.get("text"))
+        member = live_flipchart.member_by_tag(db, session, participant, tag)
+        note, _created = flipchart.add_note(db, session, participant, request.form.get("client_id"),
+                                            request.form.get("text"), on_behalf_of=member)
     except NoteError as exc:
         flash(NOTE_ERRORS[exc.key], "error")
     else:
@@ -252,7 +257,7 @@ def add_note(code: str):
             flash(_("Your note waits for the facilitator's approval before the others see it."), "info")
         else:
             flash(_("Note added."), "success")
-    return _back_to_board(code)
+    return _back_to_board(code, tag)
 
 
 @phone_bp.route("/<joincode:code>/notes/<int:note_id>/<action>", methods=["POST"])
@@ -261,6 +266,7 @@ def change_note(code: str, note_id: int, action: str):
     if participant is None:
         return redirect(url_for("phone.join", code=code))
     db = get_db()
+    tag = request.form.get("member") or None
     try:
         if action == "edit":
             flipchart.edit_note(db, session, participant, note_id, request.form.get("text"))
@@ -269,9 +275,10 @@ def change_note(code: str, note_id: int, action: str):
             flipchart.delete_note(db, session, participant, note_id)
             flash(_("Note deleted."), "success")
         elif action == "vote":
-            flipchart.cast_vote(db, session, participant, note_id, request.form.get("on") == "1")
+            member = live_flipchart.member_by_tag(db, session, participant, tag)
+            flipchart.cast_vote(db, session, participant, note_id, request.form.get("on") == "1", on_behalf_of=member)
         else:
             abort(404)
     except NoteError as exc:
         flash(NOTE_ERRORS[exc.key], "error")
-    return _back_to_board(code)
+    return _back_to_board(code, tag)

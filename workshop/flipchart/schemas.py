@@ -38,6 +38,8 @@ ClientId = Annotated[StrictStr, StringConstraints(pattern=CLIENT_ID_RE.pattern),
 NoteText = Annotated[StrictStr, refused_as("empty")]
 NoteRef = Annotated[int, BeforeValidator(_note_ref)]  # a row id as a JSON number or ASCII digits
 VoteOn = Annotated[StrictBool, refused_as("bad_vote")]
+# The member without a phone a scribe acts for, by their author tag in the group ("" or none: oneself).
+MemberTag = Annotated[Annotated[StrictStr, StringConstraints(max_length=64)] | None, refused_as("not_your_member")]
 
 
 class Payload(BaseModel):
@@ -48,6 +50,7 @@ class Payload(BaseModel):
 class NoteAdd(Payload):
     client_id: ClientId = None
     text: NoteText = None
+    member: MemberTag = None
 
 
 class NoteEdit(Payload):
@@ -62,3 +65,4 @@ class NoteDelete(Payload):
 class VotePayload(Payload):
     on: VoteOn = None
     note_id: NoteRef = None
+    member: MemberTag = None

@@ -3,6 +3,11 @@
 A note belongs to a group of the current round. Phones send a client-generated id with each new
 note, so a note re-sent after a lost acknowledgement is recognised instead of doubled.
 
+A member without a phone (added at the door) writes and votes through a group member's phone: the
+scribe. Their notes are theirs (the note's participant, counted like anyone's), `written_by` names the
+scribe whose phone may edit them; their three votes are their own. Only a member of the same group in
+the current round may act for them (`on_behalf_of`), never for someone with a phone.
+
 Top-3 tie rule: notes are ranked by votes. The top 3 are the notes with more votes than the note in
 third place, plus the notes with exactly that many votes when they all fit. If more notes share
 the third-place count than there are places left, they are shown as tied and the facilitator
@@ -94,11 +99,13 @@ class NoteModerated(DomainEvent):
 
 @dataclass(frozen=True)
 class VoteCast(DomainEvent):
-    """A participant gave or took back a vote; `note_ids` are their votes in the group now."""
+    """A participant gave or took back a vote; `note_ids` are their votes in the group now.
+    `scribe`: the group member whose phone voted for `participant`, a member without a phone."""
     session: Session
     participant: Participant
     group: Group
     note_ids: tuple[int, ...]
+    scribe: Participant | None = None
 
 
 @dataclass(frozen=True)
@@ -256,8 +263,8 @@ def visible_notes(db: DB, group: Group) -> list[Note]:
 
 # A snapshot's notes as plain rows of the columns a board shows (no ORM object per note: a board of
 # 60 notes is sent on every connect of the group's phones). Rows read as notes: row.id, row.text, ...
-_BOARD_COLUMNS = (Note.id, Note.participant_id, Note.text, Note.edited_by_facilitator, Note.hidden,
-                  Note.held, Note.merged_into_id)
+_BOARD_COLUMNS = (Note.id, Note.participant_id, Note.written_by_id, Note.text, Note.edited_by_facilitator,
+                  Note.hidden, Note.held, Note.merged_into_id)
 _VISIBLE_NOTE_ROWS = (select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id"), Note.hidden.is_(False),
                                                     Note.merged_into_id.is_(None)).order_by(Note.id))
 _ALL_NOTE_ROWS = select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group_id")).order_by(Note.id)
@@ -284,6 +291,39 @@ def _writable_group(db: DB, session: Session, participant: Participant) -> Group
     return group
 
 
+def scribe_group(db: DB, session: Session, scribe: Participant, member: Participant) -> Group:
+    """The group in which `scribe` may write and vote for `member`: both in it in the current round,
+    `member` without a phone, `scribe` with one. Anything else is refused."""
+    if member.session_id != session.id or member.removed or scribe.without_phone or member.id == scribe.id:
+        raise NoteError("not_your_member")
+    if not member.without_phone:
+        raise NoteError("has_phone")
+    group = current_group(db, session, scribe)
+    if group is None:
+        raise NoteError("no_group")
+    theirs = group_now(db, session.id, member.id)
+    if theirs is None or theirs.id != group.id:
+        raise NoteError("not_your_member")
+    return group
+
+
+def without_phone_members(db: DB, group: Group) -> list[Participant]:
+    """The group's members without a phone (not removed), for whom its phones may write and vote."""
+    return list(db.scalars(select(Participant).join(GroupMember, GroupMember.participant_id == Participant.id)
+                           .where(GroupMember.group_id == group.id, Participant.without_phone.is_(True),
+                                  Participant.removed.is_(False)).order_by(GroupMember.id)))
+
+
+def votes_of_members(db: DB, group: Group, members: list[Participant]) -> dict[int, list[int]]:
+    """Each member's votes in the group (note ids, a note twice when stacked), in one query."""
+    found: dict[int, list[int]] = {m.id: [] for m in members}
+    for participant_id, note_id in db.execute(
+            select(Vote.participant_id, Vote.note_id).where(Vote.group_id == group.id,
+                                                            Vote.participant_id.in_(list(found))).order_by(Vote.id)):
+        found[participant_id].append(note_id)
+    return found
+
+
 def _stored_note(db: DB, participant: Participant, client_id: str) -> Note | None:
     return db.scalar(select(Note).where(Note.participant_id == participant.id, Note.client_id == client_id))
 
@@ -298,25 +338,48 @@ _STORED_AND_RECENT = select(
 _INSERT_NOTE = insert(Note.__table__)  # Core: its result gives the new id (inserted_primary_key)
 
 
-def add_note(db: DB, session: Session, participant: Participant, client_id, text) -> tuple[Note, bool]:
+# A scribe's note for a member without a phone: re-sent (the member's client id) and the scribe
+# phone's own flood count (its notes and those it wrote for others).
+_STORED_AND_RECENT_FOR = select(
+    func.max(Note.id).filter(Note.participant_id == bindparam("author_id"), Note.client_id == bindparam("client_id")),
+    func.count(Note.id).filter(Note.created_at >= bindparam("since"),
+                               (Note.participant_id == bindparam("scribe_id"))
+                               | (Note.written_by_id == bindparam("scribe_id"))),
+).where((Note.participant_id.in_([bindparam("author_id"), bindparam("scribe_id")]))
+        | (Note.written_by_id == bindparam("scribe_id")))
+
+
+def add_note(db: DB, session: Session, participant: Participant, client_id, text,
+             on_behalf_of: Participant | None = None) -> tuple[Note, bool]:
     """Store a new note; returns (note, created). A repeated client id returns the stored note.
+    `on_behalf_of`: a member without a phone of `participant`'s group, whose note this is (scribe_group).
 
     The hot path of an evening (every phone writes): one query for the re-send check and the flood
     count together, one for the group, the insert, the commit. Notes take no session sequence number
     (their order is the group's, see flipchart/events.py), so no note waits on the session row."""
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
         raise NoteError("bad_id")
-    stored_id, recent = db.execute(_STORED_AND_RECENT, {
-        "client_id": client_id, "since": utcnow() - timedelta(minutes=1), "participant_id": participant.id}).one()
+    since = utcnow() - timedelta(minutes=1)
+    if on_behalf_of is None:
+        author, scribe_group_ = participant, None
+        stored_id, recent = db.execute(_STORED_AND_RECENT, {
+            "client_id": client_id, "since": since, "participant_id": participant.id}).one()
+    else:
+        author, scribe_group_ = on_behalf_of, scribe_group(db, session, participant, on_behalf_of)
+        stored_id, recent = db.execute(_STORED_AND_RECENT_FOR, {
+            "client_id": client_id, "since": since, "author_id": author.id, "scribe_id": participant.id}).one()
     if stored_id is not None:
         return db.get(Note, stored_id), False
     text = clean_note_text(text)
     group = _writable_group(db, session, participant)
+    if scribe_group_ is not None and scribe_group_.id != group.id:
+        raise NoteError("not_your_member")
     if recent >= NOTES_PER_MINUTE:
         raise NoteError("too_fast")
     now = utcnow()
     held = held_by_filter(session, text)  # the word filter: waits, hidden, for the facilitator's approval
-    values = {"session_id": session.id, "group_id": group.id, "participant_id": participant.id,
+    values = {"session_id": session.id, "group_id": group.id, "participant_id": author.id,
+              "written_by_id": participant.id if on_behalf_of is not None else None,
               "client_id": client_id, "text": text, "hidden": held, "held": held, "merged_into_id": None,
               "edited_by_facilitator": False, "top_rank": None, "created_at": now, "updated_at": now}
     try:
@@ -326,7 +389,7 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
         db.commit()
     except IntegrityError:  # the same note raced in through another connection
         db.rollback()
-        return _stored_note(db, participant, client_id), False
+        return _stored_note(db, author, client_id), False
     note = Note(id=note_id, **values)
     make_transient_to_detached(note)
     db.add(note)
@@ -336,8 +399,11 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
 
 
 def _own_note(db: DB, session: Session, participant: Participant, note_id) -> Note:
+    """A note this phone may change: its own, or one it wrote for a member without a phone."""
     note = db.get(Note, row_id(note_id)) if row_id(note_id) is not None else None
-    if note is None or note.session_id != session.id or note.participant_id != participant.id:
+    writer = note.written_by_id if note is not None and note.written_by_id is not None else (
+        note.participant_id if note is not None else None)
+    if note is None or note.session_id != session.id or writer != participant.id:
         raise NoteError("not_found")
     if note.hidden or note.merged_into_id is not None:
         raise NoteError("not_found")
@@ -424,7 +490,9 @@ def merge(db: DB, session: Session, source: Note, target: Note) -> Note:
 def remove_participant(db: DB, session: Session, participant: Participant) -> list[Note]:
     """A disruptive participant: notes hidden, votes dropped, cookie no longer admitted."""
     participant.removed = True
-    notes = list(db.scalars(select(Note).where(Note.participant_id == participant.id)))
+    # The notes they wrote, for themselves or as a scribe for a member without a phone.
+    notes = list(db.scalars(select(Note).where((Note.participant_id == participant.id)
+                                               | (Note.written_by_id == participant.id))))
     for note in notes:
         note.hidden = True
     # Their votes go, and so do the others' votes on their now hidden notes (given back, as in set_hidden).
@@ -499,11 +567,17 @@ def my_votes(db: DB, participant: Participant, group: Group) -> list[int]:
     return list(db.scalars(_MY_VOTES, {"group_id": group.id, "participant_id": participant.id}))
 
 
-def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -> tuple[Group, list[int]]:
-    """Give (on=True) or take back (on=False) a vote; returns the group and the voter's votes."""
+def cast_vote(db: DB, session: Session, participant: Participant, note_id, on,
+              on_behalf_of: Participant | None = None) -> tuple[Group, list[int]]:
+    """Give (on=True) or take back (on=False) a vote; returns the group and the voter's votes.
+    `on_behalf_of`: the scribe gives or takes back one of this member's own three votes (scribe_group)."""
     if not isinstance(on, bool):
         raise NoteError("bad_vote")
-    group = current_group(db, session, participant)
+    if on_behalf_of is None:
+        scribe, group = None, current_group(db, session, participant)
+    else:
+        scribe, group = participant, scribe_group(db, session, participant, on_behalf_of)
+        participant = on_behalf_of  # the voter: their own budget
     if group is None:
         raise NoteError("no_group")
     if group.voting != "open" or not session.is_open:
@@ -514,7 +588,7 @@ def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -
     mine = my_votes(db, participant, group)
     if on:
         if len(mine) >= VOTES_PER_PERSON:
-            raise NoteError("no_votes_left")
+            raise NoteError("no_votes_left" if scribe is None else "member_no_votes_left")
         if note.id in mine and not vote_stacking_allowed(session):
             raise NoteError("already_voted")
         db.add(Vote(group_id=group.id, note_id=note.id, participant_id=participant.id))
@@ -526,7 +600,7 @@ def cast_vote(db: DB, session: Session, participant: Participant, note_id, on) -
         db.delete(vote)
     db.commit()
     votes = my_votes(db, participant, group)
-    publish(VoteCast(session, participant, group, tuple(votes)))
+    publish(VoteCast(session, participant, group, tuple(votes), scribe))
     return group, votes
 
 
@@ -541,13 +615,26 @@ _PROGRESS = select(
     select(func.count(GroupMember.id)).join(Participant, Participant.id == GroupMember.participant_id)
     .where(GroupMember.group_id == bindparam("group_id"),
            Participant.removed.is_(False))  # a removed person never votes
+    .scalar_subquery(),
+    # Members without a phone count as voters like everyone (their scribe votes for them): how many
+    # there are, and how many of them have not voted yet.
+    select(func.count(GroupMember.id)).join(Participant, Participant.id == GroupMember.participant_id)
+    .where(GroupMember.group_id == bindparam("group_id"), Participant.removed.is_(False),
+           Participant.without_phone.is_(True))
+    .scalar_subquery(),
+    select(func.count(func.distinct(Vote.participant_id))).join(Participant, Participant.id == Vote.participant_id)
+    .where(Vote.group_id == bindparam("group_id"), Participant.without_phone.is_(True))
     .scalar_subquery())
 
 
 def progress(db: DB, group: Group) -> dict:
-    """How many of the group have voted (used at least one vote) — never the tallies. One query."""
-    voted, counted = db.execute(_PROGRESS, {"group_id": group.id}).one()
-    return {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
+    """How many of the group have voted (used at least one vote) — never the tallies. One query.
+    `without_phone`: members without a phone; `waiting_without_phone`: those of them not voted yet."""
+    voted, counted, phoneless, phoneless_voted = db.execute(_PROGRESS, {"group_id": group.id}).one()
+    data = {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
+    if phoneless:
+        data.update(without_phone=phoneless, waiting_without_phone=phoneless - (phoneless_voted or 0))
+    return data
 
 
 # The progress and whether the counts may be shown (votes_visible) in one query: every vote asks both.

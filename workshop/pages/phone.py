@@ -80,7 +80,8 @@ def join(code: str):
             return render_template("phone/closed.html", **closed)
         return render_template("phone/unknown_code.html", code=code), 404
     if participant is not None:
-        return render_template("phone/participant.html", **participant_view(db, session, participant))
+        return render_template("phone/participant.html", **participant_view(db, session, participant,
+                                                                            request.args.get("member")))
 
     form = JoinForm(municipality_choices=municipality_choices(session))
     registered = registration_views.prefill(form, session)  # matched at the door: details filled in
@@ -135,18 +136,22 @@ def _admitted(code: str, session, token: str):
     return response
 
 
-def participant_view(db, session, participant) -> dict:
-    """Everything the participant page shows at load (the no-JS page is complete by itself)."""
+def participant_view(db, session, participant, member_tag: str | None = None) -> dict:
+    """Everything the participant page shows at load (the no-JS page is complete by itself).
+    `member_tag`: the member without a phone this phone writes and votes for (its scribe's choice)."""
     group = flipchart.current_group(db, session, participant)
     view = {"session": session, "participant": participant, "group": group, "board": None,
             "my_votes": [], "client_id": secrets.token_urlsafe(12),
             "presentation": live_flipchart.presentation_payload(db, session),
             "plan": {"actions": plans.items_of(db, session, participant.municipality),
                      "followups": plans.open_followups(db, session, participant.municipality)},
-            "plan_sources": [], "me": None}
+            "plan_sources": [], "me": None, "scribe": None, "acting_for": None}
     if group is not None:
         view["plan_sources"] = [(n, group.number) for n, _v in flipchart.top_three(db, group).places]
         view["board"] = live_flipchart.board_payload(db, group)
         view["my_votes"] = flipchart.my_votes(db, participant, group)
         view["me"] = live_flipchart.author_tag(group.id, participant.id)
+        if view["board"]["progress"].get("without_phone"):
+            view["scribe"] = live_flipchart.scribe_payload(db, group)
+            view["acting_for"] = next((m for m in view["scribe"]["members"] if m["for"] == member_tag), None)
     return view

@@ -130,6 +130,9 @@ NOTE_ERRORS = {
     "bad_pick": _l("Choose exactly as many of the tied notes as there are places left."),
     "bad_results": _l("Choose how the results are shown."),
     "bad_request": _l("The request could not be read. Reload the page."),
+    "not_your_member": _l("You can write and vote only for a member of your own group who has no phone."),
+    "has_phone": _l("This member has a phone of their own and writes and votes on it."),
+    "member_no_votes_left": _l("This member has used all three votes. Take one back first."),
 }
 
 # Results hidden until revealed (polls, votes, Q&A share the words): running results, or only once revealed.
