@@ -47,6 +47,7 @@ from workshop.models import (
     Theme,
 )
 from workshop.polls.service import KINDS as POLL_KINDS
+from workshop.qa.models import RESULTS_MODES, QaQuestion
 from workshop.themes.models import CommonTheme
 
 
@@ -293,6 +294,27 @@ class CommonThemesData(Part):
     themes: list[CommonThemeData] = []
 
 
+class QaQuestionData(Part):
+    key: Key
+    author: Key | None = None
+    text: _text(QaQuestion.text)
+    name: _text(QaQuestion.name) | None = None
+    pinned: bool = False
+    answered: bool = False
+    hidden: bool = False
+    held: bool = False
+    merged_into: Key | None = None
+    created_at: Time
+    votes: list[Key] = []  # who upvoted (participants' keys), one each
+
+
+class QaData(Part):
+    named: bool = False
+    results: _one_of(RESULTS_MODES, "results setting") = "reveal"
+    revealed: bool = False
+    questions: list[QaQuestionData] = []
+
+
 # --- the whole document -------------------------------------------------------------------------
 
 class Document(Part):
@@ -306,6 +328,7 @@ class Document(Part):
     carpools: list[CarpoolData] = []
     nominations: list[NominationData] = []
     common_themes: CommonThemesData | None = None
+    qa: QaData | None = None
     audit: list[AuditData] = []  # read, not imported: the history names another installation's people
 
     @model_validator(mode="before")
@@ -356,6 +379,12 @@ class Document(Part):
         for i, t in enumerate(self.common_themes.themes if self.common_themes else []):
             _known(t.notes, notes, "note", f"common_themes.themes[{i}].notes")
         _unique([v for n in self.nominations for v in n.votes], "voter", "nominations[].votes")
+        questions = _unique([q.key for q in self.qa.questions] if self.qa else [], "question", "qa.questions")
+        for i, q in enumerate(self.qa.questions if self.qa else []):
+            _known([q.author], people, "participant", f"qa.questions[{i}].author")
+            _known(q.votes, people, "participant", f"qa.questions[{i}].votes")
+            _known([q.merged_into], questions, "question", f"qa.questions[{i}].merged_into")
+            _unique(q.votes, "voter", f"qa.questions[{i}].votes")
         return self
 
 
