@@ -221,7 +221,7 @@ def test_csv_zip_opens_in_finnish_excel(client, evening):
     files = csv_files(response.data)
     assert set(files) == {"workshop.csv", "participants.csv", "groups.csv", "notes.csv", "top3.csv", "plan.csv",
                           "plan_history.csv", "polls.csv", "poll_results.csv", "registrations.csv", "feedback.csv",
-                          "feedback_results.csv", "carpools.csv", "nominations.csv"}
+                          "feedback_results.csv", "carpools.csv", "nominations.csv", "qa.csv"}
     people = as_dicts(files["participants.csv"])
     assert len(people) == 8 and people[0]["Osallistujan numero"] == "1"
     assert people[0]["Kunta"] == "Kemijärvi" and people[0]["Tausta"] == "Järjestö tai yhdistys"
@@ -250,6 +250,12 @@ def test_csv_zip_opens_in_finnish_excel(client, evening):
     results = as_dicts(files["poll_results.csv"])
     assert [(r["Vaihtoehto tai sana"], r["Määrä"]) for r in results if r["Kyselyn numero"] == "1"] == [
         ("Nuoret", "2"), ("Ikäihmiset", "2"), ("'" + FORMULA, "2")]
+    questions = as_dicts(files["qa.csv"])
+    assert [(q["Kysymyksen numero"], q["Kysyjän nimi"], q["Ääniä"], q["Kiinnitetty"], q["Vastattu"], q["Piilotettu"],
+             q["Yhdistetty kysymykseen"]) for q in questions] == [
+        ("1", "Aino", "5", "kyllä", "ei", "ei", ""), ("2", "", "0", "ei", "ei", "ei", "1"),
+        ("3", "", "1", "ei", "kyllä", "ei", ""), ("4", "", "0", "ei", "ei", "kyllä", "")]
+    assert questions[2]["Teksti"] == "'" + FORMULA
 
 
 def test_xlsx_has_the_same_tables_as_real_sheets(client, evening):
