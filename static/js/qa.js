@@ -1,10 +1,12 @@
 /* The room's questions on the phone: the list live ("qa", "qa_mine"), asking and upvoting over Socket.IO
    with an acknowledgement. Without a live connection the forms post themselves (the no-JS path).
-   Text is set with textContent: no innerHTML. */
+   Loaded before the phone's bundle, only on pages with questions: its handlers wait in PajaPending for
+   live.js. Text is set with textContent: no innerHTML. */
 (function () {
   "use strict";
   var card = document.getElementById("qa");
-  if (!card || !window.Paja) { return; }
+  if (!card) { return; }
+  function on(name, fn) { (window.PajaPending = window.PajaPending || []).push([name, fn]); }
   var list = document.getElementById("qa-list");
   var form = document.getElementById("qa-form");
   var seq = { qa: -1, qa_mine: -1 };
@@ -113,12 +115,12 @@
     });
   });
 
-  Paja.on("qa", function (data) {
+  on("qa", function (data) {
     if (!fresh("qa", data)) { return; }
     shown = data;
     render();
   });
-  Paja.on("qa_mine", function (data) {
+  on("qa_mine", function (data) {
     if (!fresh("qa_mine", data)) { return; }
     mine = data;
     render();

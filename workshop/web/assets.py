@@ -27,7 +27,7 @@ from workshop.extensions import compress
 # A page's scripts as one download (a response's headers cost as much as a small script): served
 # under the bundle's name, the files minified and joined in this order (the order of `defer`).
 BUNDLES = {
-    "js/phone.bundle.js": ("js/vendor/socket.io.min.js", "js/live.js", "js/poll.js", "js/qa.js", "js/timer.js",
+    "js/phone.bundle.js": ("js/vendor/socket.io.min.js", "js/live.js", "js/poll.js", "js/timer.js",
                            "js/phone.js", "js/board.js", "js/plan.js", "js/phone-outreach.js"),
 }
 SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=.*$", re.M)  # no map is served
