@@ -85,8 +85,11 @@ def on_changed(event: qa.QaChanged) -> None:
 
 @handlers.fanout(sessions.PhaseChanged)
 def on_phase(event: sessions.PhaseChanged) -> None:
-    """Into (or out of) the phases with questions: phones and the projector get the list (or none)."""
+    """Into the phases with questions: phones and the projector get the list (out of them, the pages'
+    CSS hides it by phase)."""
     session = event.session
+    if not qa.is_open(session):
+        return
     public = public_payload(session)
     for room in (f"s{session.id}", f"s{session.id}:screen"):
         socketio.emit("qa", public, to=room)
