@@ -100,5 +100,9 @@ def test_questions_to_the_panel_live(browsing, server):
     b.check_a11y(fac, "runsheet-qa-revealed")
     for page in (*phones, screen):
         assert_not_reloaded(page)
+    fac.locator('a[href$="/qa"]').first.click()  # the Q&A's own page, one link away
+    expect(fac.locator(".qa-staff-item")).to_have_count(2)
+    expect(fac.locator("details summary", has_text="yhdistetty kysymys")).to_be_visible()
+    b.check_a11y(fac, "facilitator-qa-page")
     b.screenshot(screen, "projector-qa")
     b.screenshot(phones[0], "phone-qa", full_page=True)
