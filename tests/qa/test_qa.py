@@ -188,3 +188,19 @@ def test_the_team_moderates_by_role(app, client, room):
     assert board(app, s)[q].pinned
     history = do(app, lambda db: [line.action for line in team.history(db, db.get(Session, s.id))])
     assert "qa.moderate:pin" in history
+
+
+def test_the_shared_results_page_lists_the_shown_questions_by_votes_without_names(app, room):
+    s, _tokens, pids = room
+    do(app, lambda db: qa.set_settings(db, db.get(Session, s.id), True, "reveal"))
+    a = ask(app, s, pids[0], "Miten kyydit hoidetaan?", name="Aino")
+    b = ask(app, s, pids[1], "Kuka vastaa kouluista?")
+    hidden = ask(app, s, pids[2], "Asiaton kysymys")
+    upvote(app, s, pids[2], b)
+    moderate(app, s, hidden, "hide")
+    moderate(app, s, a, "answer")
+    from workshop.results import service as results
+    token = do(app, lambda db: results.share(db, db.get(Session, s.id)))
+    page = app.test_client().get(f"/results/{token}").get_data(as_text=True)
+    assert page.index("Kuka vastaa kouluista?") < page.index("Miten kyydit hoidetaan?")
+    assert "Asiaton kysymys" not in page and "Aino" not in page and "vastattu" in page

@@ -12,6 +12,7 @@ from workshop.grouping import service as rounds
 from workshop.models import Session
 from workshop.plans import service as plans
 from workshop.polls import service as polls
+from workshop.qa import service as qa
 from workshop.results import service as results
 from workshop.sessions import service as sessions
 from workshop.sessions.guards import own_session
@@ -21,8 +22,8 @@ bp = Blueprint("results", __name__)
 
 
 def results_view(db: DB, session: Session) -> dict:
-    """Only what is safe to share: every round's top 3s, plans, poll results, the feedback summary;
-    no names, no hidden notes."""
+    """Only what is safe to share: every round's top 3s, plans, poll results, the questions to the panel,
+    the feedback summary; no names, no hidden notes or questions."""
     return {
         "session": session,
         "rounds": voted_rounds(db, session),
@@ -30,6 +31,7 @@ def results_view(db: DB, session: Session) -> dict:
         "plan_items": plans.items_of(db, session),
         "polls": [polls.results(db, p) for p in polls.polls_of(db, session)],
         "feedback": feedback.results(db, session),
+        "questions": [v for v in qa.board(db, session) if v.shown],  # by votes; no names, nothing hidden
     }
 
 
