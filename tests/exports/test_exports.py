@@ -342,6 +342,10 @@ def test_report_escapes_what_participants_wrote(client, evening):
     assert "Asiaton kommentti" not in html  # hidden by the facilitator
     assert "Tapahtumakalenteri verkkoon" in html and "Käynnissä" in html
     assert html.count('class="chart-bar"') == 3 + 3  # a bar per option, a bar per word
+    questions = html[html.index('id="questions-h"'):]  # by votes, the answered one marked
+    assert re.search(r'Miten kyydit järjestetään\?</span> <span class="meta">\(5 ääntä\)', questions)
+    assert re.search(r'<span class="meta">\(1 ääni, vastattu\)', questions)
+    assert "Asiaton kysymys" not in html and "Kuka hoitaa kyydit?" not in html  # hidden, merged
 
 
 def test_report_for_one_municipality(client, evening):
