@@ -91,6 +91,9 @@ def test_merging_unites_the_votes_without_counting_anyone_twice(app, room):
     with pytest.raises(QaError) as itself:
         moderate(app, s, a, "merge", a)
     assert itself.value.key == "bad_merge"
+    with pytest.raises(QaError) as nowhere:
+        moderate(app, s, a, "merge", "x")
+    assert nowhere.value.key == "bad_merge"
 
 
 def test_pinned_first_answered_last_hidden_never_and_counts_only_once_revealed(app, room):

@@ -224,7 +224,11 @@ def moderate(db: DB, session: Session, question_id, action: str, target_id=None)
         raise QaError("bad_setting")
     question = _question(db, session, question_id)
     if action == "merge":
-        _merge(db, session, question, _question(db, session, target_id))
+        try:
+            target = _question(db, session, target_id)
+        except QaError:
+            raise QaError("bad_merge") from None  # the form's choice, not the question acted on
+        _merge(db, session, question, target)
     elif action in ("pin", "unpin"):
         question.pinned = action == "pin"
     elif action in ("answer", "unanswer"):
