@@ -207,3 +207,24 @@ def test_the_shared_results_page_lists_the_shown_questions_by_votes_without_name
     page = app.test_client().get(f"/results/{token}").get_data(as_text=True)
     assert page.index("Kuka vastaa kouluista?") < page.index("Miten kyydit hoidetaan?")
     assert "Asiaton kysymys" not in page and "Aino" not in page and "vastattu" in page
+
+
+def test_without_javascript_the_phone_asks_upvotes_and_sees_counts_only_once_revealed(app, room):
+    s, tokens, pids = room
+    first = ask(app, s, pids[0], "Miten kyydit järjestetään?")
+    _sio, http = phone(app, s, tokens[1])
+    page = http.get(f"/{s.join_code}").get_data(as_text=True)
+    token = csrf_token(page)
+    assert f'action="/{s.join_code}/qa/{first}/upvote"' in page and 'aria-pressed="false"' in page
+    upvoted = http.post(f"/{s.join_code}/qa/{first}/upvote", data={"csrf_token": token})
+    assert upvoted.status_code == 303 and upvoted.location.endswith("#qa")
+    page = http.get(f"/{s.join_code}").get_data(as_text=True)
+    assert 'aria-pressed="true"' in page and "Äänestetty." in page
+    assert 'class="qa-votes"' not in page  # not revealed: no counts, not even one's own
+    do(app, lambda db: qa.reveal(db, db.get(Session, s.id)))
+    page = http.get(f"/{s.join_code}").get_data(as_text=True)
+    assert '<span class="qa-votes">1 ääni</span>' in page
+    asked = http.post(f"/{s.join_code}/qa", data={"csrf_token": token, "text": "Entä rahoitus?", "name": "Ville"})
+    assert asked.status_code == 303
+    page = http.get(f"/{s.join_code}").get_data(as_text=True)
+    assert "Entä rahoitus?" in page and "Ville" not in page.split('id="qa-list"')[1]  # anonymous workshop
