@@ -59,7 +59,7 @@
     boards: later,
     presentation: later,
     groups: later,
-    qa: function () { if (root.dataset.phase === "qa") { later(); } },
+    qa: function () { if (/^(info|qa)$/.test(root.dataset.phase)) { later(); } },
     vote_progress: function (p) {
       var el = root.querySelector("[data-progress='" + p.number + "']");
       if (el) { later(); }
