@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from workshop.db import get_db
 from workshop.flipchart import service as flipchart
-from workshop.models import Session
+from workshop.models import Participant, Session
 from workshop.qa import service as qa
 from workshop.qa.models import QaQuestion, QaUpvote
 from workshop.qa.service import QaError
@@ -228,3 +228,15 @@ def test_without_javascript_the_phone_asks_upvotes_and_sees_counts_only_once_rev
     assert asked.status_code == 303
     page = http.get(f"/{s.join_code}").get_data(as_text=True)
     assert "Entä rahoitus?" in page and "Ville" not in page.split('id="qa-list"')[1]  # anonymous workshop
+
+
+def test_a_removed_participants_questions_are_hidden_like_their_notes(app, room):
+    s, _tokens, pids = room
+    kept = ask(app, s, pids[0], "Asiallinen kysymys")
+    gone = ask(app, s, pids[1], "Häiriköinti")
+    projector = screen(app, s)
+    projector.get_received()
+    do(app, lambda db: flipchart.remove_participant(db, db.get(Session, s.id), db.get(Participant, pids[1])))
+    shown = {qid for qid, v in board(app, s).items() if v.shown}
+    assert shown == {kept} and board(app, s)[gone].hidden
+    assert [q["id"] for q in received(projector, "qa")[-1]["questions"]] == [kept]  # at once, live

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from workshop.db import get_db
 from workshop.extensions import socketio
+from workshop.flipchart import service as flipchart
 from workshop.live.handlers import LiveContext, LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Session
@@ -81,6 +82,13 @@ def broadcast(session: Session, participant_id: int | None = None) -> None:
 @handlers.fanout(qa.QaSettingsChanged)
 def on_changed(event: qa.QaChanged) -> None:
     broadcast(event.session, event.participant_id)
+
+
+@handlers.fanout(flipchart.ParticipantRemoved)
+def on_participant_removed(event: flipchart.ParticipantRemoved) -> None:
+    """Their questions are hidden now (qa.board): every page's list without them."""
+    if qa.is_open(event.session):
+        broadcast(event.session)
 
 
 @handlers.fanout(sessions.PhaseChanged)

@@ -127,13 +127,16 @@ def is_open(session: Session) -> bool:
 
 
 def board(db: DB, session: Session, participant_id: int | None = None) -> list[QuestionView]:
-    """Every question of the session with its count, in the order of `ordered` by votes; one query."""
+    """Every question of the session with its count, in the order of `ordered` by votes; one query. A
+    participant the facilitator removed has their questions hidden, as their notes are."""
     votes = func.count(QaUpvote.id)
     mine = func.coalesce(func.sum(case((QaUpvote.participant_id == (participant_id or 0), 1), else_=0)), 0)
-    rows = db.execute(select(QaQuestion, votes, mine).outerjoin(QaUpvote, QaUpvote.question_id == QaQuestion.id)
-                      .where(QaQuestion.session_id == session.id).group_by(QaQuestion.id))
-    views = [QuestionView(q.id, q.text, q.name, int(n), bool(q.pinned), bool(q.answered), bool(q.hidden),
-                          bool(q.held), q.merged_into_id, q.participant_id, bool(m)) for q, n, m in rows]
+    rows = db.execute(select(QaQuestion, votes, mine, Participant.removed)
+                      .outerjoin(QaUpvote, QaUpvote.question_id == QaQuestion.id)
+                      .outerjoin(Participant, Participant.id == QaQuestion.participant_id)
+                      .where(QaQuestion.session_id == session.id).group_by(QaQuestion.id, Participant.removed))
+    views = [QuestionView(q.id, q.text, q.name, int(n), bool(q.pinned), bool(q.answered), bool(q.hidden or removed),
+                          bool(q.held), q.merged_into_id, q.participant_id, bool(m)) for q, n, m, removed in rows]
     return ordered(views, by_votes=True)
 
 
