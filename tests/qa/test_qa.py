@@ -81,7 +81,10 @@ def test_merging_unites_the_votes_without_counting_anyone_twice(app, room):
     upvote(app, s, pids[2], b)  # one voter on both: counted once after the merge
     upvote(app, s, pids[3], b)
     upvote(app, s, pids[0], b)  # the target's own asker: never an upvote of their own question
+    voter, _http = phone(app, s, _tokens[3])
+    voter.get_received()
     moderate(app, s, b, "merge", a)
+    assert received(voter, "qa_mine")[-1]["upvoted"] == [a]  # their phone shows the upvote where it is now
     after = board(app, s)
     assert after[a].votes == 2 and after[b].merged_into == a and not after[b].shown
     assert do(app, lambda db: db.scalar(select(func.count(QaUpvote.id)).where(QaUpvote.question_id == b))) == 0

@@ -78,10 +78,18 @@ def broadcast(session: Session, participant_id: int | None = None) -> None:
 
 @handlers.fanout(qa.QuestionAsked)
 @handlers.fanout(qa.QuestionUpvoted)
-@handlers.fanout(qa.QuestionModerated)
 @handlers.fanout(qa.QaSettingsChanged)
 def on_changed(event: qa.QaChanged) -> None:
     broadcast(event.session, event.participant_id)
+
+
+@handlers.fanout(qa.QuestionModerated)
+def on_moderated(event: qa.QuestionModerated) -> None:
+    """The asker's own view, and after a merge each upvoter's (their upvote is on the target now)."""
+    broadcast(event.session, event.participant_id)
+    for pid in event.voters:
+        if pid != event.participant_id:
+            socketio.emit("qa_mine", mine_payload(event.session, pid), to=f"p{pid}")
 
 
 @handlers.fanout(flipchart.ParticipantRemoved)

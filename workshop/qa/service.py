@@ -60,6 +60,7 @@ class QuestionUpvoted(QaChanged):
 class QuestionModerated(QaChanged):
     question_id: int = 0
     action: str = ""
+    voters: tuple[int, ...] = ()  # a merge: the duplicate's upvoters, whose upvote is the target's now
 
 
 @dataclass(frozen=True)
@@ -226,12 +227,13 @@ def moderate(db: DB, session: Session, question_id, action: str, target_id=None)
     if action not in MODERATIONS:
         raise QaError("bad_setting")
     question = _question(db, session, question_id)
+    voters: tuple[int, ...] = ()
     if action == "merge":
         try:
             target = _question(db, session, target_id)
         except QaError:
             raise QaError("bad_merge") from None  # the form's choice, not the question acted on
-        _merge(db, session, question, target)
+        voters = _merge(db, session, question, target)
     elif action in ("pin", "unpin"):
         question.pinned = action == "pin"
     elif action in ("answer", "unanswer"):
@@ -243,11 +245,12 @@ def moderate(db: DB, session: Session, question_id, action: str, target_id=None)
         question.held = question.hidden = False
     bump(session)
     db.commit()
-    publish(QuestionModerated(session, question.participant_id, question_id=question.id, action=action))
+    publish(QuestionModerated(session, question.participant_id, question_id=question.id, action=action,
+                              voters=voters))
     return question
 
 
-def _merge(db: DB, session: Session, source: QaQuestion, target: QaQuestion) -> None:
+def _merge(db: DB, session: Session, source: QaQuestion, target: QaQuestion) -> tuple[int, ...]:
     """The duplicate disappears into the target: its upvotes move along, each voter counted once (and
     never the target's own asker); what was merged into the duplicate before follows it."""
     if source.id == target.id or target.merged_into_id is not None or source.merged_into_id is not None:
@@ -257,12 +260,15 @@ def _merge(db: DB, session: Session, source: QaQuestion, target: QaQuestion) -> 
         earlier.merged_into_id = target.id
     voters = set(db.scalars(select(QaUpvote.participant_id).where(QaUpvote.question_id == target.id)))
     voters.add(target.participant_id)
+    moved = []
     for vote in db.scalars(select(QaUpvote).where(QaUpvote.question_id == source.id)):
+        moved.append(vote.participant_id)
         if vote.participant_id in voters:
             db.delete(vote)
         else:
             vote.question_id = target.id
             voters.add(vote.participant_id)
+    return tuple(moved)
 
 
 def set_settings(db: DB, session: Session, named, results) -> QaSettings:
