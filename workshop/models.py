@@ -26,7 +26,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-PHASES = ("lobby", "info", "grouping", "groupwork", "voting", "presentation", "plan", "feedback", "closed")
+PHASES = ("lobby", "info", "qa", "grouping", "groupwork", "voting", "presentation", "plan", "feedback", "closed")
 BACKGROUNDS = ("ngo", "officer", "elected", "parish", "business", "resident", "other")
 OTHER_MUNICIPALITY = "other"
 

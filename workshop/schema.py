@@ -9,6 +9,7 @@ from workshop.campaigns import models as campaign_models  # noqa: F401
 from workshop.feedback import models as feedback_models  # noqa: F401
 from workshop.flipchart import models as flipchart_models  # noqa: F401
 from workshop.grouping import models as grouping_models  # noqa: F401
+from workshop.qa import models as qa_models  # noqa: F401
 from workshop.registration import models as registration_models  # noqa: F401
 from workshop.results import models as results_models  # noqa: F401
 from workshop.reuse import models as reuse_models  # noqa: F401

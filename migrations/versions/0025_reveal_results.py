@@ -5,13 +5,13 @@ flipchart_settings.votes_revealed. New polls and workshops default to "reveal"; 
 already were made when every poll showed its results live, so they keep "live".
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0025'
-down_revision = '0023'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

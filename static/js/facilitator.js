@@ -60,6 +60,7 @@
     presentation: later,
     groups: later,
     poll_results: later,  // the info step's poll: answers and results
+    qa: function () { if (/^(info|qa)$/.test(root.dataset.phase)) { later(); } },
     vote_progress: function (p) {
       var el = root.querySelector("[data-progress='" + p.number + "']");
       if (el) { later(); }

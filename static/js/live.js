@@ -36,7 +36,7 @@
     root.querySelectorAll("[data-count-away-wrap]").forEach(function (el) { el.hidden = !counts.away; });
   }
 
-  var pending = [];  // handlers registered (by other page modules) before connect()
+  var pending = window.PajaPending || [];  // handlers registered (by other page modules) before connect()
 
   function on(name, fn) {
     if (window.Paja.socket) { window.Paja.socket.on(name, fn); } else { pending.push([name, fn]); }

@@ -22,6 +22,8 @@
 
   function showPhase(data) {
     if (data.open === false) { window.location.reload(); return; }  // closed: the thank-you page
+    // Back to the questions from a later step: only the page of those phases carries them.
+    if (/^(info|qa)$/.test(data.phase) && !document.getElementById("qa")) { window.location.reload(); return; }
     if (data.phase === shownPhase && shownText !== null) { return; }
     shownPhase = data.phase;
     document.getElementById("phase-title").textContent = Paja.text("phase-names", data.phase);

@@ -8,7 +8,7 @@
   if (!root || !window.MutationObserver) { return; }
   var LISTS = ["#groups-grid", "#boards-grid", "#plans-grid", "#leaderboard-rows", "#nomination-rows",
                "#screen-poll-results .word-cloud", "#screen-poll-results .poll-bars",
-               "#presentation-body"];
+               "#presentation-body", "#screen-qa-list"];
   var ROTATE_MS = 9000;
   var rotation = null;
   var scheduled = null;

@@ -25,6 +25,7 @@ from workshop.grouping import service as rounds
 from workshop.models import Group, Note, Participant, Session, Vote
 from workshop.plans import service as plans
 from workshop.polls import service as polls
+from workshop.qa import service as qa
 from workshop.sessions import service as sessions
 from workshop.sessions.service import JoinData
 
@@ -51,6 +52,21 @@ def build_evening(app, facilitator_id) -> int:
         rounds.publish_round(db, s, round_)
         rounds.assign_questions(db, s, round_, "same", s.themes[0].questions[0].id)
         rounds.set_absent(db, s, people[7], True)
+        sessions.set_phase(db, s, "qa")  # questions to the panel: one pinned, one answered, merged, hidden
+        qa.set_settings(db, s, True, "reveal")
+        kyydit = qa.ask(db, s, people[0], "Miten kyydit järjestetään?", "Aino")
+        twice = qa.ask(db, s, people[1], "Kuka hoitaa kyydit?")
+        answered = qa.ask(db, s, people[2], FORMULA)
+        off_topic = qa.ask(db, s, people[3], "Asiaton kysymys")
+        for voter in people[1:5]:
+            qa.upvote(db, s, voter, kyydit.id)
+        qa.upvote(db, s, people[5], twice.id)
+        qa.upvote(db, s, people[4], answered.id)
+        qa.moderate(db, s, twice.id, "merge", kyydit.id)
+        qa.moderate(db, s, kyydit.id, "pin")
+        qa.moderate(db, s, answered.id, "answer")
+        qa.moderate(db, s, off_topic.id, "hide")
+        qa.reveal(db, s)
         sessions.set_phase(db, s, "groupwork")
         g1, g2 = round_.groups
         a, b = (db.get(Participant, m.participant_id) for m in g1.members[:2])
@@ -137,6 +153,12 @@ def test_json_export_imports_into_an_empty_database_and_exports_identically(app,
     data = json.loads(first.data)
     assert data["schema"] == "paja.session" and data["version"] == 1
     assert len(data["participants"]) == 8 and sum(len(g["notes"]) for g in data["rounds"][0]["groups"]) == 6
+    qa = data["qa"]  # the questions to the panel: the merged one's voter counted once, in the target
+    assert (qa["named"], qa["results"], qa["revealed"]) == (True, "reveal", True)
+    assert [(q["key"], q["name"], q["votes"], q["pinned"], q["answered"], q["hidden"], q["merged_into"])
+            for q in qa["questions"]] == [(1, "Aino", [2, 3, 4, 5, 6], True, False, False, None),
+                                          (2, None, [], False, False, False, 1), (3, None, [5], False, True, False, None),
+                                          (4, None, [], False, False, True, None)]
 
     other = fresh_app(tmp_path, "other")
     owner = gen_facilitator(other, email="toinen@example.fi")
@@ -199,7 +221,7 @@ def test_csv_zip_opens_in_finnish_excel(client, evening):
     files = csv_files(response.data)
     assert set(files) == {"workshop.csv", "participants.csv", "groups.csv", "notes.csv", "top3.csv", "plan.csv",
                           "plan_history.csv", "polls.csv", "poll_results.csv", "registrations.csv", "feedback.csv",
-                          "feedback_results.csv", "carpools.csv", "nominations.csv"}
+                          "feedback_results.csv", "carpools.csv", "nominations.csv", "qa.csv"}
     people = as_dicts(files["participants.csv"])
     assert len(people) == 8 and people[0]["Osallistujan numero"] == "1"
     assert people[0]["Kunta"] == "Kemijärvi" and people[0]["Tausta"] == "Järjestö tai yhdistys"
@@ -228,6 +250,12 @@ def test_csv_zip_opens_in_finnish_excel(client, evening):
     results = as_dicts(files["poll_results.csv"])
     assert [(r["Vaihtoehto tai sana"], r["Määrä"]) for r in results if r["Kyselyn numero"] == "1"] == [
         ("Nuoret", "2"), ("Ikäihmiset", "2"), ("'" + FORMULA, "2")]
+    questions = as_dicts(files["qa.csv"])
+    assert [(q["Kysymyksen numero"], q["Kysyjän nimi"], q["Ääniä"], q["Kiinnitetty"], q["Vastattu"], q["Piilotettu"],
+             q["Yhdistetty kysymykseen"]) for q in questions] == [
+        ("1", "Aino", "5", "kyllä", "ei", "ei", ""), ("2", "", "0", "ei", "ei", "ei", "1"),
+        ("3", "", "1", "ei", "kyllä", "ei", ""), ("4", "", "0", "ei", "ei", "kyllä", "")]
+    assert questions[2]["Teksti"] == "'" + FORMULA
 
 
 def test_xlsx_has_the_same_tables_as_real_sheets(client, evening):
@@ -314,6 +342,10 @@ def test_report_escapes_what_participants_wrote(client, evening):
     assert "Asiaton kommentti" not in html  # hidden by the facilitator
     assert "Tapahtumakalenteri verkkoon" in html and "Käynnissä" in html
     assert html.count('class="chart-bar"') == 3 + 3  # a bar per option, a bar per word
+    questions = html[html.index('id="questions-h"'):]  # by votes, the answered one marked
+    assert re.search(r'Miten kyydit järjestetään\?</span> <span class="meta">\(5 ääntä\)', questions)
+    assert re.search(r'<span class="meta">\(1 ääni, vastattu\)', questions)
+    assert "Asiaton kysymys" not in html and "Kuka hoitaa kyydit?" not in html  # hidden, merged
 
 
 def test_report_for_one_municipality(client, evening):
@@ -432,7 +464,7 @@ def test_load_session_takes_a_fixed_number_of_queries(app, evening):
         db.commit()
     with app.app_context():
         after = statements()
-    assert len(after) == len(before) <= 23  # 22: the common themes (one SELECT; their settings only when there are themes); 23: the history
+    assert len(after) == len(before) <= 24  # 22: the common themes (one SELECT; their settings only when there are themes); 23: the history; 24: the Q&A (one SELECT, its settings joined)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "＝HYPERLINK(\"x\")", "＋1", "－1", "＠SUM(A1)"])

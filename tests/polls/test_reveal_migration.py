@@ -9,7 +9,7 @@ from workshop.db import engine
 
 from tests.migrations import BACKENDS, CREATED, app_at, migrate, old_workshop, rows
 
-BEFORE = "0023"
+BEFORE = "0024"
 AFTER = "0025"
 
 

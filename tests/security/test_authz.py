@@ -41,8 +41,10 @@ from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
 from workshop.models import Participant, Session
 from workshop.polls import service as polls_domain
+from workshop.qa import service as qa_domain
 from workshop.results.models import ResultsSettings
 from workshop.reuse import service as reuse_domain
+from workshop.sessions import service as sessions_domain
 from workshop.team.models import TeamInvite
 from workshop.themes.models import CommonTheme
 
@@ -169,6 +171,16 @@ def used_invite(db, s, w):
     team_invite(db, s, w, "accepted")
 
 
+def qa_open(db, s, w):
+    """Session A in its questions step: question 1 by p3, question 2 by p4; question 3 in session B."""
+    sessions_domain.set_phase(db, s, "qa")
+    for pid in (w.pid("p3"), w.pid("p4")):
+        qa_domain.ask(db, s, db.get(Participant, pid), f"Kysymys {pid}")
+    b = db.get(Session, w.sid_b)
+    sessions_domain.set_phase(db, b, "qa")
+    qa_domain.ask(db, b, db.get(Participant, w.people_b["q1"][0]), "B-QA-SECRET?")
+
+
 def shared_results(db, s, w):
     s.results_settings = ResultsSettings(token="known-results-token-for-tests")
     db.commit()
@@ -248,6 +260,14 @@ ROWS = [
         "POST", lambda w: {"id": str(w.items["a0_320"]), "status": "done", "comment": "Valmis"}),
     Row("answer the poll", "polls.answer", f("/{code}/poll"), phone_post(OK), "POST",
         lambda w: {"poll": str(w.polls["choice"]), "choice": "0"}),
+    Row("ask the panel", "qa.ask", f("/{code}/qa"), phone_post(OK), "POST",
+        lambda w: {"text": "Matriisin kysymys?"}, setup=qa_open),
+    Row("ask outside the questions' phases", "qa.ask", f("/{code}/qa"), {**phone_post(REFUSED), PARTICIPANT: REFUSED},
+        "POST",
+        lambda w: {"text": "Matriisin kysymys?"}),
+    Row("upvote p3's question", "qa.upvote", f("/{code}/qa/1/upvote"), phone_post(OK), "POST", setup=qa_open),
+    Row("upvote another session's question", "qa.upvote", f("/{code}/qa/3/upvote"),
+        {**phone_post(REFUSED), PARTICIPANT: REFUSED}, "POST", setup=qa_open),
     # --- facilitator: not tied to one session ---
     Row("my workshops", "facilitator.dashboard", f("/f/"), ANY_FAC),
     Row("new workshop page", "facilitator.new_session", f("/f/sessions/new"), ANY_FAC),
@@ -266,6 +286,15 @@ ROWS = [
     # --- facilitator: session A's pages and downloads ---
     Row("run page", "facilitator.session_page", f("/f/sessions/{sid}"), FAC_ONLY),
     Row("edit page", "facilitator.edit_session", f("/f/sessions/{sid}/edit"), FAC_ONLY),
+    Row("questions to the panel", "qa.qa_page", f("/f/sessions/{sid}/qa"), FAC_ONLY, setup=qa_open),
+    Row("Q&A settings", "qa.settings", f("/f/sessions/{sid}/qa/settings"), FAC_ONLY, "POST",
+        lambda w: {"named": "1", "results": "live"}),
+    Row("reveal the Q&A's results", "qa.reveal", f("/f/sessions/{sid}/qa/reveal"), FAC_ONLY, "POST"),
+    Row("pin a question", "qa.moderate", f("/f/sessions/{sid}/qa/1/pin"), FAC_ONLY, "POST", setup=qa_open),
+    Row("merge a question", "qa.moderate", f("/f/sessions/{sid}/qa/2/merge"), FAC_ONLY, "POST",
+        lambda w: {"target": "1"}, setup=qa_open),
+    Row("hide another session's question", "qa.moderate", f("/f/sessions/{sid}/qa/3/hide"),
+        {**FAC_ONLY, FAC: NOT_FOUND}, "POST", setup=qa_open),
     Row("common themes", "themes.themes_page", f("/f/sessions/{sid}/themes"), FAC_ONLY, setup=common_theme),
     Row("find common themes", "themes.find", f("/f/sessions/{sid}/themes/find"), FAC_ONLY, "POST"),
     Row("rename a theme", "themes.rename", f("/f/sessions/{sid}/themes/1/rename"), FAC_ONLY, "POST",
@@ -554,7 +583,7 @@ def run_cell(app, w: World, row: Row, actor: str) -> tuple[str, list[str]]:
 # changes its team; an observer changes nothing.
 ASSISTANT_CHANGES = {"registration.organiser_page", "registration.organiser_cancel", "registration.stop",
                      "grouping.add_without_phone", "grouping.mark_absent", "board.moderate",
-                     "board.remove_participant", "timer.timer_action"}
+                     "board.remove_participant", "timer.timer_action", "qa.moderate"}
 ASSISTANT_POLL_ACTIONS = ("/approve", "/reject", "/remove-word")
 OWNER_CHANGES = {"team.team_page", "team.member_action", "team.invite", "team.revoke_invite"}
 
@@ -676,6 +705,11 @@ EVENT_ROWS = [
     EventRow("answer the poll", "poll_answer", lambda w: {"poll": w.polls["choice"], "choice": 0}, event_table(OK)),
     EventRow("answer another session's poll", "poll_answer", lambda w: {"poll": w.polls["b"], "choice": 0},
              event_table(ERROR, ERROR)),
+    EventRow("ask the panel", "qa_ask", lambda w: {"text": "Live-kysymys?"}, event_table(OK), setup=qa_open),
+    EventRow("ask outside the questions' phases", "qa_ask", lambda w: {"text": "Live-kysymys?"}, event_table(ERROR, ERROR)),
+    EventRow("upvote p3's question", "qa_upvote", lambda w: {"question": 1}, event_table(OK), setup=qa_open),
+    EventRow("upvote another session's question", "qa_upvote", lambda w: {"question": 3}, event_table(ERROR, ERROR),
+             setup=qa_open),
     EventRow("sync", "sync", lambda w: None, event_table(OK, OK, OK)),
     EventRow("still here", "ping_here", lambda w: None, event_table(OK, OK, OK)),
     EventRow("poll state", "poll_state", lambda w: None, event_table(OK, OK, OK)),

@@ -43,7 +43,9 @@ from workshop.grouping import service as rounds_domain
 from workshop.grouping.service import RoundSettings
 from workshop.models import BACKGROUNDS, PHASES, PLAN_STATUSES, Participant, Session
 from workshop.polls import service as polls_domain
+from workshop.qa import service as qa_domain
 from workshop.reuse import service as reuse_domain
+from workshop.sessions import service as sessions_domain
 from workshop.team.models import TeamInvite
 from workshop.themes.models import CommonTheme
 from workshop.timer import service as timer
@@ -323,6 +325,13 @@ def setup_themes(db, s, w):
     db.commit()
 
 
+def setup_qa(db, s, w):
+    """Session A in its questions step with questions 1 (by p3) and 2 (by p4)."""
+    sessions_domain.set_phase(db, s, "qa")
+    for label in ("p3", "p4"):
+        qa_domain.ask(db, s, db.get(Participant, w.pid(label)), f"Kysymys {label}")
+
+
 def session_form(w: World) -> dict:
     codes = st.sampled_from(["320", "583", "732", "091", "049", ""])
     return {
@@ -394,6 +403,11 @@ TARGETS: list[Target] = [
            lambda w: {"poll": st.sampled_from(ids_of(*w.polls.values())),
                       "text": st.sampled_from(["yhteistyö", "nuoret", "hyvä ilmapiiri", "järjestöt"])},
            variant="words", setup=setup_words),
+    Target("qa.ask", "participant", lambda w: phone(w, "/qa"),
+           lambda w: {"text": note_text, "name": short_text}, setup=setup_qa),
+    Target("qa.upvote", "participant",
+           lambda w: st.builds(lambda c, q: f"/{c}/qa/{q}/upvote", code(w), path_id([1, 2], id_pool(w))),
+           setup=setup_qa),
     # --- facilitator: sessions ---
     Target("facilitator.new_session", "facilitator", lambda w: st.just("/f/sessions/new"), session_form),
     Target("facilitator.edit_session", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/edit"), session_form),
@@ -671,6 +685,13 @@ TARGETS += [
            lambda w: {"direction": st.sampled_from(["up", "down", ""])}, setup=setup_themes),
     Target("themes.show", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/themes/show"),
            lambda w: {"shown": st.sampled_from(["1", "0", ""])}, setup=setup_themes),
+    Target("qa.settings", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/qa/settings"),
+           lambda w: {"named": st.sampled_from(["1", "0", ""]), "results": st.sampled_from(["live", "reveal", "", "x"])}),
+    Target("qa.reveal", "facilitator", lambda w: sid_path(w, "/f/sessions/{sid}/qa/reveal")),
+    Target("qa.moderate", "facilitator",
+           lambda w: sid_path(w, "/f/sessions/{sid}/qa/{q}/{act}", q=st.sampled_from(["1", "2", "99"]),
+                              act=action(["pin", "unpin", "answer", "unanswer", "hide", "unhide", "approve", "merge"])),
+           lambda w: {"target": st.sampled_from(["1", "2", "99", "x", ""])}, setup=setup_qa),
 ]
 
 # Routes without a form or query string to fuzz (plain pages; the authorisation matrix covers them).
@@ -681,6 +702,7 @@ NO_INPUT = {
     "registration.mine", "registration.qr", "exports.registrations", "campaigns.public_page", "campaigns.qr",
     "main.accessibility", "main.privacy", "grouping.table_cards", "themes.themes_page", "reuse.templates",
     "team_invite.invite_page",
+    "qa.qa_page",
 }
 
 
@@ -837,6 +859,8 @@ SOCKET_TARGETS = [
     SocketTarget("poll_answer", lambda w: {"poll": st.sampled_from([w.polls["words"]] * 3 + list(w.polls.values())),
                                            "text": st.sampled_from(["yhteistyö", "nuoret", "hyvä ilmapiiri"])},
                  variant="words", setup=setup_words),
+    SocketTarget("qa_ask", lambda w: {"text": note_text, "name": short_text}, setup=setup_qa),
+    SocketTarget("qa_upvote", lambda w: {"question": st.sampled_from([1, 2, 2, 99, "1", "x", None])}, setup=setup_qa),
     SocketTarget("sync", always_ok=True),
     SocketTarget("ping_here", always_ok=True),
     SocketTarget("poll_state", always_ok=True),

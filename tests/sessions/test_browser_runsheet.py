@@ -130,6 +130,10 @@ def test_a_whole_evening_from_the_run_sheet_alone(browsing: Browsing, server):
     expect(other.locator("#current-phase")).to_have_text(phase_label(fac, "info"))  # the other tab, live
     assert_fits(projectors, "info")
 
+    next_step(fac, run_sheet, "qa")  # questions to the panel: the projector shows the (empty) list
+    expect(big.locator("#screen-qa")).to_be_visible()
+    assert_fits(projectors, "qa")
+
     next_step(fac, run_sheet, "grouping")
     fac.locator("#run-size").fill("3")
     fac.locator(".run-groups button[type=submit]").click()

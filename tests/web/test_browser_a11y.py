@@ -255,7 +255,7 @@ def test_laptop_pages_mark_the_workshops_texts(browsing, direct):
     phone = b.new_page("phone-phases", **PHONE)
     phone.context.add_cookies([{"name": f"paja_p{demo['id']}", "value": tokens[0], "url": b.base_url,
                                 "httpOnly": True, "sameSite": "Lax"}])
-    for phase in ("info", "grouping", "groupwork", "voting", "presentation", "plan", "feedback"):
+    for phase in ("info", "qa", "grouping", "groupwork", "voting", "presentation", "plan", "feedback"):
         with direct.app_context():
             db = get_db()
             sessions_service.set_phase(db, db.get(Session, demo["id"]), phase)
@@ -269,7 +269,7 @@ def test_laptop_pages_mark_the_workshops_texts(browsing, direct):
     # where each feature's browser test drives them).
     pages = ["/f/", "/f/series", "/f/templates"] + [demo["page"] + suffix for suffix in (
         "", "/edit", "/board", "/rounds", "/rounds/1", "/rounds/1/cards", "/plans", "/polls", "/registrations",
-        "/feedback", "/campaigns", "/report", "/themes", "/team", "/duplicate", "/template")]
+        "/feedback", "/campaigns", "/report", "/themes", "/team", "/duplicate", "/template", "/qa")]
     for ui in ("sv", "en"):
         fac.context.add_cookies([{"name": "paja_lang", "value": ui, "url": b.base_url}])
         for url in pages:

@@ -40,6 +40,7 @@ from workshop.models import (
     Theme,
     Vote,
 )
+from workshop.qa.models import QaQuestion, QaUpvote
 from workshop.themes import service as themes
 
 SCHEMA = "paja.session"
@@ -78,6 +79,7 @@ def load_session(db: DB, session_id: int) -> dict:
     """The whole session as the version-1 JSON document; a fixed number of queries whatever its size."""
     s = db.scalar(select(Session).where(Session.id == session_id).options(
         selectinload(Session.municipalities), selectinload(Session.agenda), joinedload(Session.feedback_settings),
+        joinedload(Session.qa_settings),
         selectinload(Session.themes).selectinload(Theme.questions)))
     if s is None:
         raise LookupError(session_id)
@@ -152,6 +154,9 @@ def load_session(db: DB, session_id: int) -> dict:
             "shown": themes.settings_of(s).shown,
             "themes": [{"label": t.label, "notes": [note_key[i] for i in t.note_ids if i in note_key],
                         "related": list(t.related or [])} for t in common]}
+    qa = _load_qa(db, s, person_key)
+    if qa is not None:  # the room's questions to the panel (optional field of version 1; README)
+        outreach["qa"] = qa
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -193,6 +198,29 @@ def load_session(db: DB, session_id: int) -> dict:
         } for i in items],
         **outreach,
     }
+
+
+def _load_qa(db: DB, s: Session, person_key: dict) -> dict | None:
+    """The Q&A's settings and every question (held, hidden and merged ones too) with who upvoted it: one
+    query (the settings came with the session)."""
+    rows = db.execute(select(QaQuestion, QaUpvote.participant_id)
+                      .outerjoin(QaUpvote, QaUpvote.question_id == QaQuestion.id)
+                      .where(QaQuestion.session_id == s.id).order_by(QaQuestion.id, QaUpvote.id)).all()
+    settings = s.qa_settings
+    if not rows and settings is None:
+        return None
+    questions = list(dict.fromkeys(q for q, _voter in rows))
+    key = {q.id: i for i, q in enumerate(questions, start=1)}
+    votes = defaultdict(list)
+    for q, voter in rows:
+        if voter is not None:
+            votes[q.id].append(person_key[voter])
+    return {"named": bool(settings and settings.named), "results": settings.results if settings else "reveal",
+            "revealed": bool(settings and settings.revealed),
+            "questions": [{"key": key[q.id], "author": person_key.get(q.participant_id), "text": q.text,
+                           "name": q.name, "pinned": q.pinned, "answered": q.answered, "hidden": q.hidden,
+                           "held": q.held, "merged_into": key.get(q.merged_into_id),
+                           "created_at": utc_text(q.created_at), "votes": votes[q.id]} for q in questions]}
 
 
 def _load_outreach(db: DB, s: Session, person_key: dict) -> dict:

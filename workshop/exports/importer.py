@@ -39,6 +39,7 @@ from workshop.models import (
     Theme,
     Vote,
 )
+from workshop.qa.models import QaQuestion, QaSettings, QaUpvote
 from workshop.registration.service import CODE_ALPHABET, CODE_LENGTH
 from workshop.sessions.service import hash_token, new_join_code
 from workshop.themes.models import CommonTheme, CommonThemeSettings
@@ -178,8 +179,25 @@ def _import(db: DB, doc: Document, facilitator: Facilitator) -> Session:
         db.add_all(CommonTheme(session_id=session.id, position=i, label=t.label, related=list(t.related),
                                note_ids=[notes[k][0].id for k in t.notes])
                    for i, t in enumerate(doc.common_themes.themes))
+    if doc.qa is not None:
+        _import_qa(db, session, doc, people)
     db.flush()
     return session
+
+
+def _import_qa(db: DB, session: Session, doc: Document, people: dict) -> None:
+    session.qa_settings = QaSettings(named=doc.qa.named, results=doc.qa.results, revealed=doc.qa.revealed)
+    rows = {}
+    for q in doc.qa.questions:
+        rows[q.key] = QaQuestion(session_id=session.id, participant_id=people[q.author].id if q.author else None,
+                                 text=q.text, name=q.name, pinned=q.pinned, answered=q.answered, hidden=q.hidden,
+                                 held=q.held, created_at=q.created_at)
+    db.add_all(rows.values())
+    db.flush()
+    for q in doc.qa.questions:
+        if q.merged_into is not None:
+            rows[q.key].merged_into_id = rows[q.merged_into].id
+        db.add_all(QaUpvote(question_id=rows[q.key].id, participant_id=people[v].id) for v in q.votes)
 
 
 def _import_outreach(db: DB, session: Session, doc: Document, people: dict) -> None:

@@ -59,8 +59,16 @@ def report_context(data: dict) -> dict:
                   for c in sorted(plans, key=lambda c: (codes.index(c) if c in codes else len(codes), c))],
         "plan_status_labels": PLAN_STATUS_LABELS, "strategy_labels": STRATEGY_LABELS,
         "common_themes": common_themes(data),
+        "questions": panel_questions(data),
         **report_outreach(data, present),
     }
+
+
+def panel_questions(data: dict) -> list[dict]:
+    """The room's questions to the panel that everyone saw (not hidden, held or merged), by votes."""
+    shown = [q for q in (data.get("qa") or {}).get("questions", [])
+             if not (q["hidden"] or q["held"] or q["merged_into"])]
+    return sorted(shown, key=lambda q: (-len(q["votes"]), q["key"]))
 
 
 def common_themes(data: dict) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from workshop.core.visibility import RESULTS_MODES
 from workshop.exports.document import SCHEMA, VERSION
 from workshop.feedback.service import COME_AGAIN
 from workshop.models import (
@@ -47,7 +48,7 @@ from workshop.models import (
     Theme,
 )
 from workshop.polls.service import KINDS as POLL_KINDS
-from workshop.polls.service import RESULTS_MODES
+from workshop.qa.models import QaQuestion
 from workshop.themes.models import CommonTheme
 
 
@@ -300,6 +301,27 @@ class CommonThemesData(Part):
     themes: list[CommonThemeData] = []
 
 
+class QaQuestionData(Part):
+    key: Key
+    author: Key | None = None
+    text: _text(QaQuestion.text)
+    name: _text(QaQuestion.name) | None = None
+    pinned: bool = False
+    answered: bool = False
+    hidden: bool = False
+    held: bool = False
+    merged_into: Key | None = None
+    created_at: Time
+    votes: list[Key] = []  # who upvoted (participants' keys), one each
+
+
+class QaData(Part):
+    named: bool = False
+    results: _one_of(RESULTS_MODES, "results setting") = "reveal"
+    revealed: bool = False
+    questions: list[QaQuestionData] = []
+
+
 # --- the whole document -------------------------------------------------------------------------
 
 class Document(Part):
@@ -313,6 +335,7 @@ class Document(Part):
     carpools: list[CarpoolData] = []
     nominations: list[NominationData] = []
     common_themes: CommonThemesData | None = None
+    qa: QaData | None = None
     audit: list[AuditData] = []  # read, not imported: the history names another installation's people
 
     @model_validator(mode="before")
@@ -364,6 +387,12 @@ class Document(Part):
         for i, t in enumerate(self.common_themes.themes if self.common_themes else []):
             _known(t.notes, notes, "note", f"common_themes.themes[{i}].notes")
         _unique([v for n in self.nominations for v in n.votes], "voter", "nominations[].votes")
+        questions = _unique([q.key for q in self.qa.questions] if self.qa else [], "question", "qa.questions")
+        for i, q in enumerate(self.qa.questions if self.qa else []):
+            _known([q.author], people, "participant", f"qa.questions[{i}].author")
+            _known(q.votes, people, "participant", f"qa.questions[{i}].votes")
+            _known([q.merged_into], questions, "question", f"qa.questions[{i}].merged_into")
+            _unique(q.votes, "voter", f"qa.questions[{i}].votes")
         return self
 
 

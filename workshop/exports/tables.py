@@ -223,6 +223,14 @@ T = {  # sheet titles and column headers
     "deed": _l("Good deed"),
     "nominator_municipality": _l("Nominator's municipality"),
     "picked": _l("Winner"),
+    "qa": _l("Questions to the panel"),
+    "qa_number": _l("Question number"),
+    "signed": _l("Signed by"),
+    "pinned": _l("Pinned"),
+    "answered": _l("Answered"),
+    "held": _l("Waits for approval"),
+    "qa_merged_into": _l("Merged into question"),
+    "asked": _l("Asked"),
 }
 POLL_KINDS = {"choice": _l("Multiple choice"), "words": _l("Word cloud")}
 
@@ -298,6 +306,11 @@ def tables(data: dict) -> list[Table]:
     result.append(_table("poll_results", ["poll", "question", "option", "count", "percent"], [
         [r["number"], r["question"], row["text"], row["count"], row["percent"] if r["kind"] == "choice" else None]
         for r in results for row in r["rows"]]))
+    result.append(_table("qa", [
+        "qa_number", "text", "signed", "votes", "pinned", "answered", "hidden", "held", "qa_merged_into", "asked"], [
+        [q["key"], q["text"], q["name"], len(q["votes"]), label.yes(q["pinned"]), label.yes(q["answered"]),
+         label.yes(q["hidden"]), label.yes(q["held"]), q["merged_into"], local_time(q["created_at"])]
+        for q in (data.get("qa") or {}).get("questions", [])]))
     return result + outreach_tables(data, label)
 
 

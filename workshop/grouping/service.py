@@ -302,7 +302,7 @@ def publish_round(db: DB, session: Session, round_: Round) -> Round:
     round_.published_at = utcnow()
     bump(session)
     db.commit()
-    if session.phase in ("lobby", "info"):
+    if session.phase in ("lobby", "info", "qa"):
         set_phase(db, session, "grouping")  # phones switch to the grouping view, then get their group
     publish(RoundPublished(session, round_))
     replan(db, session)
@@ -382,7 +382,7 @@ def publish_planned(db: DB, session: Session) -> Round:
                                      **_size_kwargs(plan.group_size, plan.group_count)) if plan.rounds else 0
     bump(session)
     db.commit()
-    if session.phase in ("lobby", "info"):
+    if session.phase in ("lobby", "info", "qa"):
         set_phase(db, session, "grouping")
     publish(RoundPublished(session, round_))
     publish(RoundsPlanned(session))

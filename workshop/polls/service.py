@@ -24,13 +24,13 @@ from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import parse_int, row_id
 from workshop.core.text import TextError, clean_text
+from workshop.core.visibility import RESULTS_MODES
 from workshop.flipchart import service as flipchart
 from workshop.models import Participant, Poll, PollAnswer, Session, utcnow
 from workshop.polls import lemmas
 from workshop.sessions.service import bump
 
 KINDS = ("choice", "words")
-RESULTS_MODES = ("live", "reveal")  # the projector sees running results, or only once revealed
 MAX_QUESTION = 300
 MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION = 2, 8, 120
 MAX_WORD_ANSWERS = 3  # per participant and words poll

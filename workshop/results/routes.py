@@ -13,6 +13,7 @@ from workshop.grouping import service as rounds
 from workshop.models import Session
 from workshop.plans import service as plans
 from workshop.polls import service as polls
+from workshop.qa import service as qa
 from workshop.results import service as results
 from workshop.sessions import service as sessions
 from workshop.sessions.guards import own_session
@@ -22,10 +23,11 @@ bp = Blueprint("results", __name__)
 
 
 def results_view(db: DB, session: Session) -> dict:
-    """Only what is safe to share: every round's top 3s, plans, poll results, the feedback summary;
-    no names, no hidden notes. While the workshop runs, results not revealed yet stay hidden here too
-    (the reveal setting); once it is closed, everything shows."""
+    """Only what is safe to share: every round's top 3s, plans, poll results, the questions to the panel,
+    the feedback summary; no names, no hidden notes or questions. While the workshop runs, results not
+    revealed yet stay hidden here too (the reveal setting); once it is closed, everything shows."""
     shown = polls.shown_results if session.is_open else polls.results
+    question_votes = not session.is_open or qa.results_visible(session)
     return {
         "session": session,
         "rounds": voted_rounds(db, session),
@@ -33,6 +35,9 @@ def results_view(db: DB, session: Session) -> dict:
         "plan_items": plans.items_of(db, session),
         "polls": [shown(db, p) for p in polls.polls_of(db, session)],
         "feedback": feedback.results(db, session),
+        # no names, nothing hidden; by votes and with them once they may be shown (the Q&A's setting)
+        "questions": qa.ordered([v for v in qa.board(db, session) if v.shown], by_votes=question_votes),
+        "question_votes": question_votes,
     }
 
 

@@ -19,6 +19,7 @@ ASSISTANT_CHANGES = {
     "grouping.add_without_phone", "grouping.mark_absent",
     "board.moderate", "board.remove_participant", "timer.timer_action",
     ("polls.poll_action", "approve"), ("polls.poll_action", "reject"), ("polls.poll_action", "remove-word"),
+    "qa.moderate",  # pin, answered, hide, merge, approve; the Q&A's settings and reveal are the facilitator's
 }
 OWNER_CHANGES = {("results.results_action", "delete"), "team.team_page", "team.member_action", "team.invite",
                  "team.revoke_invite"}

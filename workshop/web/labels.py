@@ -17,6 +17,7 @@ BACKGROUND_LABELS = {
 PHASE_LABELS = {
     "lobby": _l("Joining"),
     "info": _l("Information"),
+    "qa": _l("Questions"),
     "grouping": _l("Grouping"),
     "groupwork": _l("Group work"),
     "voting": _l("Voting"),
@@ -31,6 +32,7 @@ PHASE_LABELS = {
 PHASE_PHONE_TEXT = {
     "lobby": _l("Welcome! The workshop starts soon. Keep this page open."),
     "info": _l("Information part: listen to the speakers. Questions and polls appear here."),
+    "qa": _l("Questions to the panel: ask your own and upvote the ones you want answered."),
     "grouping": _l("Groups are being formed. Your group appears here soon."),
     "grouping-ready": _l("Your group is ready: find your group's table and sit down together."),
     "groupwork": _l("Group work: discuss your group's question at your table."),
@@ -210,6 +212,26 @@ THEME_ERRORS = {
     "label_missing": _l("Write a name."),
     "label_too_long": _l("At most 120 characters."),
     "control": _l("Remove control characters."),
+}
+
+QA_ERRORS = {
+    "closed": _l("Questions are not open right now."),
+    "empty": _l("Write your question."),
+    "too_long": _l("A question can have at most 300 characters."),
+    "control": _l("Remove control characters."),
+    "name_too_long": _l("At most 60 characters."),
+    "not_found": _l("That question is not available."),
+    "own_question": _l("You cannot upvote your own question."),
+    "bad_merge": _l("Choose another question to merge into, one that is not merged itself."),
+    "bad_setting": _l("Choose one of the options."),
+    "too_fast": _l("You are sending very fast. Wait a moment and try again."),
+    "bad_request": _l("The request could not be read. Reload the page."),
+}
+
+# The results-visibility setting, the same words for polls, votes and the Q&A.
+RESULTS_MODE_LABELS = {
+    "live": _l("Show results live"),
+    "reveal": _l("Show results only when I reveal them"),
 }
 
 TEAM_ERRORS = {

@@ -1,0 +1,1 @@
+"""The room-wide Q&A: participants ask and upvote, the projector shows the top questions."""
