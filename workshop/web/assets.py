@@ -34,6 +34,7 @@ SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=.*$", re.M)  # no map is served
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+REDIRECTS = {301, 302, 303, 307, 308}
 PAGE = "private, no-cache"  # a page carries the user's own state and CSRF token: revalidated, never shared
 
 
@@ -110,4 +111,6 @@ def init_app(app: Flask) -> None:
     def page_cache(response):
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", PAGE)
+            if response.status_code in REDIRECTS and not response.direct_passthrough:
+                response.set_data(b"")  # Werkzeug's "Redirecting..." page: no browser shows it
         return response
