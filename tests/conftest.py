@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, text
 from workshop import create_app
 from workshop.cli import upgrade_database
 from workshop.db import normalise_url
+from workshop.extensions import socketio
 
 from .helpers import AuthActions, unbundle_state
 
@@ -224,3 +226,28 @@ def redis_url():
             pytest.fail(f"CI=true but Redis is not reachable at {url}: {exc}")
         pytest.skip(f"Redis not reachable at {url} ({exc.__class__.__name__}); set CI=true to require it")
     return url
+
+
+@pytest.fixture
+def emits(monkeypatch):
+    """Every socketio.emit of the server, as (event, room, payload), while `recording()` is open."""
+    sent: list[tuple[str, str, dict]] = []
+    on = [False]
+    original = socketio.emit
+
+    def recorder(event, *args, **kwargs):
+        if on[0]:
+            sent.append((event, kwargs.get("to") or kwargs.get("room"), args[0] if args else None))
+        return original(event, *args, **kwargs)
+
+    monkeypatch.setattr(socketio, "emit", recorder)
+
+    @contextmanager
+    def recording():
+        sent.clear()
+        on[0] = True
+        try:
+            yield sent
+        finally:
+            on[0] = False
+    return recording

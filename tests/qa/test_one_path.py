@@ -2,42 +2,13 @@
 with the same payloads, because only qa/service.py publishes and only qa/events.py emits."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-import pytest
 from sqlalchemy import func, select
 
 from workshop.db import get_db
-from workshop.extensions import socketio
 from workshop.qa.models import QaQuestion
 
 from tests.helpers import csrf_token
 from tests.qa.story import ask, phone
-
-
-@pytest.fixture
-def emits(monkeypatch):
-    """Every socketio.emit of the server, as (event, room, payload), while `recording()` is open."""
-    sent: list[tuple[str, str, dict]] = []
-    on = [False]
-    original = socketio.emit
-
-    def recorder(event, *args, **kwargs):
-        if on[0]:
-            sent.append((event, kwargs.get("to") or kwargs.get("room"), args[0] if args else None))
-        return original(event, *args, **kwargs)
-
-    monkeypatch.setattr(socketio, "emit", recorder)
-
-    @contextmanager
-    def recording():
-        sent.clear()
-        on[0] = True
-        try:
-            yield sent
-        finally:
-            on[0] = False
-    return recording
 
 
 def without_seq_and_ids(sent, new_id):

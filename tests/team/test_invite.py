@@ -262,7 +262,7 @@ def test_guessing_links_is_slowed_down_and_deleting_the_workshop_deletes_its_inv
 def test_the_owners_team_page_hears_when_an_invitation_is_accepted(app, client, auth):
     s = owner_world(app, auth)
     path = invite(client, s)
-    rendered = re.search(r'data-team-version="(\w+)"', client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True))
+    rendered = re.search(r'data-version="(\w+)"', client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True))
     owner_socket = socketio.test_client(app, auth={"role": "facilitator", "session": s.id}, flask_test_client=client)
     assert owner_socket.is_connected()
     owner_socket.get_received()
@@ -273,4 +273,4 @@ def test_the_owners_team_page_hears_when_an_invitation_is_accepted(app, client, 
     [event] = [e for e in owner_socket.get_received() if e["name"] == "team"]
     assert event["args"][0]["version"] != rendered.group(1)
     page = client.get(f"/f/sessions/{s.id}/team").get_data(as_text=True)
-    assert f'data-team-version="{event["args"][0]["version"]}"' in page and "Uusi" in page
+    assert f'data-version="{event["args"][0]["version"]}"' in page and "Uusi" in page

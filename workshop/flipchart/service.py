@@ -630,7 +630,10 @@ _PROGRESS = select(
 def progress(db: DB, group: Group) -> dict:
     """How many of the group have voted (used at least one vote) — never the tallies. One query.
     `without_phone`: members without a phone; `waiting_without_phone`: those of them not voted yet."""
-    voted, counted, phoneless, phoneless_voted = db.execute(_PROGRESS, {"group_id": group.id}).one()
+    return _progress_payload(group, *db.execute(_PROGRESS, {"group_id": group.id}).one())
+
+
+def _progress_payload(group: Group, voted, counted, phoneless, phoneless_voted) -> dict:
     data = {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
     if phoneless:
         data.update(without_phone=phoneless, waiting_without_phone=phoneless - (phoneless_voted or 0))
@@ -646,10 +649,8 @@ _PROGRESS_AND_VISIBLE = _PROGRESS.add_columns(select(FlipchartSettings.session_i
 def progress_and_visibility(db: DB, session: Session, group: Group) -> tuple[dict, bool]:
     """`progress`, and whether phones and the projector may see the group's counts now (votes_visible,
     read from the database in the same query: a vote's hot path loads no settings row)."""
-    voted, counted, visible = db.execute(_PROGRESS_AND_VISIBLE, {"group_id": group.id,
-                                                                 "session_id": session.id}).one()
-    payload = {"number": group.number, "voters": voted or 0, "members": counted, "state": group.voting}
-    return payload, bool(visible) and group.voting != "not_started"
+    *counts, visible = db.execute(_PROGRESS_AND_VISIBLE, {"group_id": group.id, "session_id": session.id}).one()
+    return _progress_payload(group, *counts), bool(visible) and group.voting != "not_started"
 
 
 @dataclass
