@@ -12,6 +12,7 @@ from workshop.feedback import service as feedback
 from workshop.flipchart import service as flipchart
 from workshop.models import Note, Participant, Series, Session
 from workshop.plans import service as plans
+from workshop.qa import service as qa
 from workshop.registration import service as registration
 from workshop.reuse.models import WorkshopTemplate
 
@@ -35,6 +36,9 @@ def full_workshop(app, fac_id):
         feedback.configure(db, s, FEEDBACK_QUESTIONS["on"], FEEDBACK_QUESTIONS["texts"],
                            FEEDBACK_QUESTIONS["extra"], None)
         flipchart.set_vote_stacking(db, s, True)
+        flipchart.set_vote_results(db, s, "live")
+        qa.set_settings(db, s, named=True, results="live")
+        qa.reveal(db, s)  # a state of the evening: not copied
         campaigns.configure(db, s, carpool=True, good_deed=False)
         s.max_participants = 80
         db.commit()
@@ -64,7 +68,8 @@ def test_duplicate_copies_the_plan_not_the_people(client, app, auth):
         assert new.max_participants == 80 and new.starts_at is None
         assert registration.settings_of(new).capacity == 40 and registration.settings_of(new).token is None
         assert feedback.config(new)["extra"] == "Mitä jäi puuttumaan?" and not feedback.config(new)["most_useful"]["on"]
-        assert flipchart.vote_stacking_allowed(new)
+        assert flipchart.vote_stacking_allowed(new) and flipchart.vote_results(new) == "live"
+        assert qa.settings_of(new).named and qa.settings_of(new).results == "live" and not qa.settings_of(new).revealed
         copied = campaigns.settings_of(new)
         assert copied.carpool_enabled and copied.token and copied.token != campaigns.settings_of(old).token
         assert new.join_code != old.join_code and new.screen_token != old.screen_token

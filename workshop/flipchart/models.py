@@ -16,7 +16,7 @@ class FlipchartSettings(Base):
     # The word filter (core/wordfilter.py): matching notes and word-cloud answers wait for approval.
     word_filter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The voting's running counts: "reveal" (phones and projector see only who has voted until the
-    # facilitator reveals them, or the presentation starts) or "live" (service.VOTE_RESULTS).
+    # facilitator reveals them, or the presentation starts) or "live" (core/visibility.RESULTS_MODES).
     vote_results: Mapped[str] = mapped_column(String(6), default="reveal", server_default="reveal")
     votes_revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

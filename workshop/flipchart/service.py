@@ -39,6 +39,7 @@ from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
 from workshop.core.time import utcnow
+from workshop.core.visibility import RESULTS_MODES
 from workshop.flipchart.models import FlipchartSettings
 from workshop.grouping.service import current_round, group_now
 from workshop.models import Group, GroupMember, Note, Participant, Round, Session, Vote
@@ -53,7 +54,6 @@ PLACES = 3
 PRESENTATION_ACTIONS = ("start", "next", "prev", "overview", "stop")
 OVERVIEW = 0  # the presentation shows every group's top 3
 MODERATIONS = ("hide", "unhide", "edit", "merge")
-VOTE_RESULTS = ("live", "reveal")  # phones and projector see the running counts, or only once revealed
 
 
 class NoteError(DomainError):
@@ -197,7 +197,7 @@ def votes_visible(session: Session) -> bool:
 
 def set_vote_results(db: DB, session: Session, mode) -> Session:
     """Running counts on phones and projector ("live"), or only once revealed ("reveal")."""
-    if mode not in VOTE_RESULTS:
+    if mode not in RESULTS_MODES:
         raise NoteError("bad_results")
     if vote_results(session) != mode:
         settings_of(session).vote_results = mode

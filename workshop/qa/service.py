@@ -112,7 +112,7 @@ def settings_of(session: Session) -> QaSettings:
     return session.qa_settings or QaSettings(session_id=session.id, named=False, results="reveal", revealed=False)
 
 
-def _editable(session: Session) -> QaSettings:
+def editable_settings(session: Session) -> QaSettings:
     if session.qa_settings is None:
         session.qa_settings = QaSettings(named=False, results="reveal", revealed=False)
     return session.qa_settings
@@ -276,7 +276,7 @@ def set_settings(db: DB, session: Session, named, results) -> QaSettings:
     """Anonymous or named questions; results "live" or on "reveal" (choosing it hides them again)."""
     if results not in RESULTS_MODES:
         raise QaError("bad_setting")
-    settings = _editable(session)
+    settings = editable_settings(session)
     if results != settings.results:
         settings.revealed = False
     settings.named = bool(named)
@@ -289,7 +289,7 @@ def set_settings(db: DB, session: Session, named, results) -> QaSettings:
 
 def reveal(db: DB, session: Session) -> QaSettings:
     """Phones and the projector see the counts and the order by votes from now on."""
-    settings = _editable(session)
+    settings = editable_settings(session)
     settings.revealed = True
     bump(session)
     db.commit()

@@ -3,7 +3,9 @@ a new workshop from a template, or the next workshop of a series from the series
 
 What is copied (a workshop's *blueprint*): the title, municipalities, themes and their questions, the
 agenda, the participant limit, the series, the registration page's capacity, the feedback survey's
-questions, the flipchart's vote-stacking rule and which campaigns are on. Never people, notes, votes,
+questions, the flipchart's vote-stacking rule, how vote and question results are shown (live or on
+reveal, core/visibility.py; never "revealed") and whether questions may carry a name, and which campaigns
+are on. Never people, notes, votes,
 plans, rounds or secret links: a copy gets its own join code and projector link, and its
 registration, feedback and results links stay closed until the facilitator opens them.
 """
@@ -19,9 +21,11 @@ from workshop.campaigns import service as campaigns
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.text import TextError, clean_text
+from workshop.core.visibility import RESULTS_MODES
 from workshop.feedback import service as feedback
 from workshop.flipchart import service as flipchart
 from workshop.models import Series, Session
+from workshop.qa import service as qa
 from workshop.registration import service as registration
 from workshop.reuse.models import WorkshopTemplate
 from workshop.sessions import service as sessions
@@ -59,7 +63,9 @@ def blueprint_of(session: Session) -> dict:
         "max_participants": spec.max_participants,
         "registration": {"capacity": registration.settings_of(session).capacity},
         "feedback": {"questions": feedback.settings_of(session).questions},
-        "flipchart": {"allow_vote_stacking": flipchart.vote_stacking_allowed(session)},
+        "flipchart": {"allow_vote_stacking": flipchart.vote_stacking_allowed(session),
+                      "vote_results": flipchart.vote_results(session)},
+        "qa": {"named": bool(qa.settings_of(session).named), "results": qa.settings_of(session).results},
         "campaigns": {"carpool": bool(campaign.carpool_enabled), "good_deed": bool(campaign.good_deed_enabled)},
     }
 
@@ -89,8 +95,15 @@ def create_from(db: DB, facilitator_id: int, blueprint: dict, title, series_id: 
     questions = (blueprint.get("feedback") or {}).get("questions")
     if questions:
         feedback.editable_settings(session).questions = questions
-    if (blueprint.get("flipchart") or {}).get("allow_vote_stacking"):
+    board = blueprint.get("flipchart") or {}
+    if board.get("allow_vote_stacking"):
         flipchart.settings_of(session).allow_vote_stacking = True
+    if board.get("vote_results") in RESULTS_MODES:  # older blueprints: the default ("reveal")
+        flipchart.settings_of(session).vote_results = board["vote_results"]
+    asked = blueprint.get("qa") or {}
+    if asked.get("named") or asked.get("results") == "live":
+        settings = qa.editable_settings(session)
+        settings.named, settings.results = bool(asked.get("named")), asked.get("results", "reveal")
     wanted = blueprint.get("campaigns") or {}
     if wanted.get("carpool") or wanted.get("good_deed"):
         settings = campaigns.editable_settings(session)
