@@ -1,6 +1,6 @@
 """Demo data: an Itä-Lappi elinvoimapaja. A finished sample evening (participants from five
-municipalities, a mixed round and the home round with notes, votes and top 3s, a poll, a word cloud,
-plans, feedback and registrations) and an empty workshop to run live, for one demo facilitator.
+municipalities, a poll, a word cloud, questions to the panel, a mixed round and the home round with
+notes, votes and top 3s, plans, feedback and registrations) and an empty workshop to run live, for one demo facilitator.
 
 Everything goes through the real services, as if people had used the pages. Running it again replaces
 the demo facilitator's two demo workshops: nothing is duplicated, and no second facilitator is made.
@@ -21,6 +21,7 @@ from workshop.grouping.service import RoundSettings
 from workshop.models import Facilitator
 from workshop.plans import service as plans
 from workshop.polls import service as polls
+from workshop.qa import service as qa
 from workshop.registration import service as registration
 from workshop.registration.service import RegistrationData
 from workshop.results import service as results
@@ -110,6 +111,14 @@ GOOD_DEEDS = [("Savukosken VPK", "Järjesti kyläläisille ensiapukurssin ja lai
               ("Posion Kyläyhdistys", "Avasivat kylätalon etätyöpisteeksi kaikille.", "614")]
 
 
+PANEL_QUESTIONS = [
+    "Miten kunnat voisivat jakaa tiloja järjestöjen kanssa?",
+    "Saako järjestö avustusta myös naapurikunnasta?",
+    "Kuka kunnassa on järjestöjen yhteyshenkilö?",
+    "Voisiko kuljetuksia sopia yhdessä kuntien kesken?",
+]
+
+
 def _facilitator(db, password: str) -> Facilitator:
     """The one demo facilitator: made the first time, its password renewed each time."""
     fac = db.scalar(select(Facilitator).where(Facilitator.email == DEMO_EMAIL))
@@ -181,6 +190,15 @@ def _sample_evening(db, fac: Facilitator, keep_open: bool):
         polls.add_words(db, session, cloud, p, word)
     polls.close_poll(db, session, cloud)
     polls.reveal_poll(db, session, cloud)
+
+    sessions.set_phase(db, session, "qa")
+    asked = [qa.ask(db, session, people[i * 3], text) for i, text in enumerate(PANEL_QUESTIONS)]
+    for i, p in enumerate(people):
+        for k, question in enumerate(asked):
+            if question.participant_id != p.id and (i + k) % (k + 2) == 0:
+                qa.upvote(db, session, p, question.id)
+    qa.moderate(db, session, asked[0].id, "answer")
+    qa.reveal(db, session)  # hidden while the room voted, then shown
 
     _group_round(db, session, "mixed", NOTES[:8], seed=1)
     _group_round(db, session, "home", NOTES[8:], seed=2)

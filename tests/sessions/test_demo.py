@@ -20,6 +20,7 @@ from workshop.models import (
     Round,
     Session,
 )
+from workshop.qa import service as qa
 
 
 def _demo(runner, **env) -> str:
@@ -58,6 +59,9 @@ def test_demo_is_a_finished_evening_and_an_empty_workshop_and_running_it_twice_d
         kinds = sorted(p.kind for p in db.scalars(select(Poll).where(Poll.session_id == sample.id)))
         assert kinds == ["choice", "words"]
         assert db.scalar(select(func.count(PollAnswer.id)).join(Poll).where(Poll.session_id == sample.id)) > 20
+        board = qa.board(db, sample)  # questions to the panel, upvoted, one answered, the results revealed
+        assert len(board) == 4 and all(v.shown for v in board) and sum(v.votes for v in board) > 10
+        assert sum(v.answered for v in board) == 1 and qa.results_visible(sample)
         plan_towns = set(db.scalars(select(PlanItem.municipality).where(PlanItem.session_id == sample.id)))
         assert len(plan_towns) == 5
         assert db.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.session_id == sample.id)) >= 5
