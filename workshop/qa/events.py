@@ -66,11 +66,14 @@ def mine_payload(session: Session, participant_id: int, views: list[qa.QuestionV
 
 # --- fan-out: committed changes to the rooms that may see them -------------------------------------
 
-def broadcast(session: Session, participant_id: int | None = None) -> None:
+def broadcast(session: Session, participant_id: int | None = None, public: bool = True) -> None:
+    """`public`: whether what phones and the projector see changed (else only the facilitators' pages and
+    the participant's own view get it)."""
     views = qa.board(get_db(), session)
-    public = public_payload(session, views)
-    socketio.emit("qa", public, to=f"s{session.id}")
-    socketio.emit("qa", public, to=f"s{session.id}:screen")
+    if public:
+        payload = public_payload(session, views)
+        socketio.emit("qa", payload, to=f"s{session.id}")
+        socketio.emit("qa", payload, to=f"s{session.id}:screen")
     socketio.emit("qa", staff_payload(session, views), to=f"s{session.id}:fac")
     if participant_id is not None:
         socketio.emit("qa_mine", mine_payload(session, participant_id), to=f"p{participant_id}")
@@ -80,7 +83,18 @@ def broadcast(session: Session, participant_id: int | None = None) -> None:
 @handlers.fanout(qa.QuestionUpvoted)
 @handlers.fanout(qa.QaSettingsChanged)
 def on_changed(event: qa.QaChanged) -> None:
-    broadcast(event.session, event.participant_id)
+    broadcast(event.session, event.participant_id, public=changes_the_room(event))
+
+
+def changes_the_room(event: qa.QaChanged) -> bool:
+    """An upvote changes nothing phones and the projector see while the counts are hidden (newest first,
+    no counts), nor does a question held for approval: a room of hundreds of phones is not sent the same
+    list again for every vote."""
+    if isinstance(event, qa.QuestionUpvoted):
+        return qa.results_visible(event.session)
+    if isinstance(event, qa.QuestionAsked):
+        return not event.held
+    return True
 
 
 @handlers.fanout(qa.QuestionModerated)
