@@ -69,14 +69,14 @@ def mine_payload(session: Session, participant_id: int, views: list[qa.QuestionV
 def broadcast(session: Session, participant_id: int | None = None, public: bool = True) -> None:
     """`public`: whether what phones and the projector see changed (else only the facilitators' pages and
     the participant's own view get it)."""
-    views = qa.board(get_db(), session)
+    views = qa.board(get_db(), session, participant_id)  # its `upvoted` is this participant's: one query for all
     if public:
         payload = public_payload(session, views)
         socketio.emit("qa", payload, to=f"s{session.id}")
         socketio.emit("qa", payload, to=f"s{session.id}:screen")
     socketio.emit("qa", staff_payload(session, views), to=f"s{session.id}:fac")
     if participant_id is not None:
-        socketio.emit("qa_mine", mine_payload(session, participant_id), to=f"p{participant_id}")
+        socketio.emit("qa_mine", mine_payload(session, participant_id, views), to=f"p{participant_id}")
 
 
 @handlers.fanout(qa.QuestionAsked)
