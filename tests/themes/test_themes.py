@@ -82,6 +82,11 @@ def test_find_edit_and_show_themes_live(app, client, evening_with_notes):
     assert shown["shown"] and "Nuoret ja harrastukset" in {t["label"] for t in shown["themes"]}
     projector = client.get(f"/screen/{s.screen_token}").get_data(as_text=True)
     assert "Nuoret ja harrastukset" in projector and "Kyytien yhteinen aikataulu" in projector
+    # A projector that (re)connects gets the themes as shown now in its state (it was sent nowhere).
+    late = socketio.test_client(app, auth={"role": "screen", "token": s.screen_token})
+    on_connect = [e["args"][0] for e in late.get_received() if e["name"] == "common_themes"]
+    assert on_connect and on_connect[-1]["shown"] and "Nuoret ja harrastukset" in {t["label"] for t in on_connect[-1]["themes"]}
+    late.disconnect()
 
     # A note the facilitator hides afterwards leaves the projector; a theme left in one group goes too.
     with app.app_context():

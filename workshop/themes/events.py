@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from workshop.db import get_db
 from workshop.extensions import socketio
-from workshop.live.handlers import LiveHandlers
+from workshop.live.handlers import LiveHandlers, State
 from workshop.live.registry import Conn
 from workshop.models import Session
 from workshop.themes import service as themes
@@ -31,6 +31,7 @@ def themes_to_staff(event: themes.CommonThemesChanged) -> None:
 
 
 @handlers.on_sync
-def send_themes(session: Session, conn: Conn, sid: str) -> None:
+def send_themes(session: Session, conn: Conn, state: State) -> None:
+    """A (re)connected projector gets the themes as shown now (a change made while it was away included)."""
     if conn.role == "screen":
-        socketio.emit("common_themes", themes_payload(session, for_screen=True), to=sid)
+        state.emit("common_themes", themes_payload(session, for_screen=True))
