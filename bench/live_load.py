@@ -120,6 +120,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--only", choices=("paja", "baseline"), help="measure one server only (profiling)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs)")
     p.add_argument("--changes", type=int, help="broadcast: phase changes (default 5; 2 with --quick)")
+    p.add_argument("--phases", default="voting,groupwork",
+                   help="broadcast: the two phases it alternates between (default voting,groupwork: plain phase "
+                        "changes; presentation,groupwork also sends the presentation and, the first time, every board)")
     p.add_argument("--py-spy", metavar="DIR", type=Path,
                    help="profile Paja's first worker with py-spy during each measured part (collapsed stacks "
                         "in DIR/<part>.txt; read them with bench/spy_top.py)")
@@ -138,6 +141,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.window = args.window or (2.0 if args.quick else 10.0)
     args.timeout = args.timeout or (150.0 if args.quick else 600.0)
     args.changes = args.changes or (2 if args.quick else 5)  # broadcast: phase changes
+    args.phases = tuple(args.phases.split(","))
+    if len(args.phases) != 2 or args.phases[0] == args.phases[1]:
+        p.error("--phases: two different phases, e.g. voting,groupwork")
     if not 1 <= args.changes <= 100:
         p.error("--changes must be between 1 and 100")
     args.idle_seconds = 3.0 if args.quick else 10.0
@@ -947,7 +953,7 @@ class Run:
         spy.enter_context(self.spied("changes"))
         cpu0 = self.target.cpu()
         for k in range(self.args.changes):
-            phase = "presentation" if k % 2 == 0 else "groupwork"
+            phase = self.args.phases[k % 2]
             sent = clock()
             await self.target.set_phase(phase)
             deadline = sent + 15
