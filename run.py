@@ -14,6 +14,7 @@ elif MODE == "gevent":
 else:
     raise SystemExit(f"PAJA_ASYNC_MODE must be eventlet or gevent, not {MODE!r}")
 
+import gc  # noqa: E402
 import socket  # noqa: E402
 
 from workshop import create_app  # noqa: E402
@@ -51,6 +52,11 @@ def main() -> None:
     if first_run:  # anyone on the network could create the first account: only with this link, or locally
         token = first_run_token(app.instance_path)
         print(f"First run: create the first facilitator at {public}/setup?token={token}", flush=True)
+    # What exists now (the app, its mappers, catalogs and compiled statements) lives as long as the process:
+    # out of the garbage collector's full passes, which would walk all of it again and again while a
+    # thousand phones connect and every broadcast allocates (docs/performance.md, "Third round").
+    gc.collect()
+    gc.freeze()
     serve(app, socketio, host, port)
 
 

@@ -38,6 +38,7 @@ from workshop.core import wordfilter
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
+from workshop.core.rows import columns
 from workshop.core.time import utcnow
 from workshop.core.visibility import RESULTS_MODES
 from workshop.flipchart.models import FlipchartSettings
@@ -272,7 +273,7 @@ _ALL_NOTE_ROWS = select(*_BOARD_COLUMNS).where(Note.group_id == bindparam("group
 
 def note_rows(db: DB, group: Group, everything: bool = False) -> list:
     """The group's visible notes (everything: hidden and merged too, the facilitator's) as rows."""
-    return list(db.execute(_ALL_NOTE_ROWS if everything else _VISIBLE_NOTE_ROWS, {"group_id": group.id}))
+    return list(columns(db, _ALL_NOTE_ROWS if everything else _VISIBLE_NOTE_ROWS, {"group_id": group.id}))
 
 
 def all_notes(db: DB, group: Group) -> list[Note]:
@@ -362,11 +363,11 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     since = utcnow() - timedelta(minutes=1)
     if on_behalf_of is None:
         author, scribe_group_ = participant, None
-        stored_id, recent = db.execute(_STORED_AND_RECENT, {
+        stored_id, recent = columns(db, _STORED_AND_RECENT, {
             "client_id": client_id, "since": since, "participant_id": participant.id}).one()
     else:
         author, scribe_group_ = on_behalf_of, scribe_group(db, session, participant, on_behalf_of)
-        stored_id, recent = db.execute(_STORED_AND_RECENT_FOR, {
+        stored_id, recent = columns(db, _STORED_AND_RECENT_FOR, {
             "client_id": client_id, "since": since, "author_id": author.id, "scribe_id": participant.id}).one()
     if stored_id is not None:
         return db.get(Note, stored_id), False
@@ -385,7 +386,7 @@ def add_note(db: DB, session: Session, participant: Participant, client_id, text
     try:
         # A plain INSERT, not the ORM's unit of work (a fifth of a note's CPU for one row); the row
         # then joins the database session as if loaded (its every column is known).
-        note_id = db.execute(_INSERT_NOTE, values).inserted_primary_key[0]
+        note_id = columns(db, _INSERT_NOTE, values).inserted_primary_key[0]
         db.commit()
     except IntegrityError:  # the same note raced in through another connection
         db.rollback()
@@ -564,7 +565,7 @@ _MY_VOTES = (select(Vote.note_id).where(Vote.group_id == bindparam("group_id"),
 
 def my_votes(db: DB, participant: Participant, group: Group) -> list[int]:
     """Note ids of the participant's votes in the group (a note twice when stacked)."""
-    return list(db.scalars(_MY_VOTES, {"group_id": group.id, "participant_id": participant.id}))
+    return list(columns(db, _MY_VOTES, {"group_id": group.id, "participant_id": participant.id}).scalars())
 
 
 def cast_vote(db: DB, session: Session, participant: Participant, note_id, on,
@@ -630,7 +631,7 @@ _PROGRESS = select(
 def progress(db: DB, group: Group) -> dict:
     """How many of the group have voted (used at least one vote) — never the tallies. One query.
     `without_phone`: members without a phone; `waiting_without_phone`: those of them not voted yet."""
-    return _progress_payload(group, *db.execute(_PROGRESS, {"group_id": group.id}).one())
+    return _progress_payload(group, *columns(db, _PROGRESS, {"group_id": group.id}).one())
 
 
 def _progress_payload(group: Group, voted, counted, phoneless, phoneless_voted) -> dict:
@@ -649,7 +650,7 @@ _PROGRESS_AND_VISIBLE = _PROGRESS.add_columns(select(FlipchartSettings.session_i
 def progress_and_visibility(db: DB, session: Session, group: Group) -> tuple[dict, bool]:
     """`progress`, and whether phones and the projector may see the group's counts now (votes_visible,
     read from the database in the same query: a vote's hot path loads no settings row)."""
-    *counts, visible = db.execute(_PROGRESS_AND_VISIBLE, {"group_id": group.id, "session_id": session.id}).one()
+    *counts, visible = columns(db, _PROGRESS_AND_VISIBLE, {"group_id": group.id, "session_id": session.id}).one()
     return _progress_payload(group, *counts), bool(visible) and group.voting != "not_started"
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.memo import memo
+from workshop.core.rows import columns
 from workshop.core.text import TextError, clean_text
 from workshop.grouping import mixing
 from workshop.grouping.models import RoundPlan
@@ -442,7 +443,7 @@ def group_size(db: DB, group: Group) -> int:
     phone's connect needs the number, not an object per member)."""
     if "members" not in inspect(group).unloaded:
         return len(group.members)
-    return db.scalar(_GROUP_SIZE, {"group_id": group.id})
+    return columns(db, _GROUP_SIZE, {"group_id": group.id}).scalar()
 
 
 def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
@@ -616,12 +617,12 @@ _VOTING_STATE = select(Group.voting, Group.question_id).where(Group.id == bindpa
 
 def question_text(db: DB, group: Group) -> str | None:
     """The group's question as a board shows it (its text only: no ORM object per snapshot)."""
-    return db.scalar(_QUESTION_TEXT, {"question_id": group.question_id}) if group.question_id else None
+    return columns(db, _QUESTION_TEXT, {"question_id": group.question_id}).scalar() if group.question_id else None
 
 
 def refresh_voting_state(db: DB, group: Group) -> None:
     """Read the group's voting state and question again, as committed now (a snapshot under the
     flipchart lock), in one plain SELECT instead of the ORM's refresh of expired attributes."""
-    row = db.execute(_VOTING_STATE, {"group_id": group.id}).one()
+    row = columns(db, _VOTING_STATE, {"group_id": group.id}).one()
     set_committed_value(group, "voting", row.voting)
     set_committed_value(group, "question_id", row.question_id)

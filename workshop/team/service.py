@@ -12,13 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as DB
 
 from workshop.accounts.service import hash_password
 from workshop.core.errors import DomainError
 from workshop.core.events import DomainEvent, publish
 from workshop.core.ids import row_id
+from workshop.core.rows import columns
 from workshop.core.time import aware, utcnow
 from workshop.models import TEAM_ROLES, AuditLine, Facilitator, Session, SessionMember
 from workshop.team.models import TeamInvite
@@ -98,9 +99,13 @@ def version(db: DB, session: Session) -> str:
     return hashlib.sha256(repr((members_now, invites_now)).encode()).hexdigest()[:12]
 
 
+_RECORD = insert(AuditLine.__table__)
+
+
 def record(db: DB, session_id: int, facilitator_id: int | None, action: str) -> None:
     """One line of the workshop's history (called after a facilitator's change went through)."""
-    db.add(AuditLine(session_id=session_id, facilitator_id=facilitator_id, action=action[:80]))
+    columns(db, _RECORD, {"session_id": session_id, "facilitator_id": facilitator_id, "action": action[:80],
+                          "created_at": utcnow()})  # every facilitator change writes one: no ORM object for it
     db.commit()
 
 
