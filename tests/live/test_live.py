@@ -137,6 +137,27 @@ def test_participant_who_leaves_is_shown_away(app, workshop):
     assert events(screen, "lobby")[-1]["away"] == 0
 
 
+def test_a_participant_with_two_phones_is_away_only_when_both_are_gone(app, workshop):
+    """The registry counts each participant's sockets (a disconnect looks up no other socket)."""
+    from workshop.db import get_db
+    from workshop.models import Participant
+    p, token = gen_participant(app, workshop)
+    first, second = phone_client(app, workshop, token), phone_client(app, workshop, token)
+
+    def left() -> bool:
+        with app.app_context():
+            return get_db().get(Participant, p.id).left_at is not None
+
+    first.disconnect()
+    assert not left()  # the other phone is still here
+    assert app.extensions["paja_phones"][p.id] == 1
+    second.disconnect()
+    assert left()
+    assert p.id not in app.extensions["paja_phones"]
+    phone_client(app, workshop, token)
+    assert not left() and app.extensions["paja_phones"][p.id] == 1
+
+
 def test_lobby_counts_are_coalesced_in_a_join_storm(app, workshop):
     """With a window, the first join is sent at once and a burst after it as one later message that
     counts everyone (a join or reconnect storm must not send the projector one message per phone)."""

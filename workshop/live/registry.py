@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ def init_app(app) -> None:
     """The app keeps its own sockets; the async server's send queues are bounded; a socket's cookie
     session is opened once."""
     app.extensions["paja_conns"] = {}
+    app.extensions["paja_phones"] = Counter()  # participant id → this process's sockets of that participant
     app.session_interface = SocketSessionInterface()
     # (threading is patched by eventlet/gevent before create_app: this is a green semaphore there.)
     app.extensions["paja_state_gate"] = threading.BoundedSemaphore(max(1, app.config["DB_POOL_SIZE"]))
@@ -93,6 +95,27 @@ def connections() -> list[tuple[str, Conn]]:
 def conns() -> dict[str, Conn]:
     """This process's sockets of this app: sid → who."""
     return current_app.extensions["paja_conns"]
+
+
+def add_conn(sid: str, conn: Conn) -> None:
+    """An authenticated socket of this process."""
+    current_app.extensions["paja_conns"][sid] = conn
+    if conn.participant_id is not None:
+        current_app.extensions["paja_phones"][conn.participant_id] += 1
+
+
+def remove_conn(sid: str) -> tuple[Conn | None, bool]:
+    """Forget a socket; returns who it was, and whether it was that participant's last socket here
+    (counted, not searched: a storm of N disconnects costs O(N), not O(N²))."""
+    conn = current_app.extensions["paja_conns"].pop(sid, None)
+    if conn is None or conn.participant_id is None:
+        return conn, False
+    phones = current_app.extensions["paja_phones"]
+    phones[conn.participant_id] -= 1
+    if phones[conn.participant_id] > 0:
+        return conn, False
+    del phones[conn.participant_id]
+    return conn, True
 
 
 def away_after() -> float:

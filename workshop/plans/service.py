@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as DB
 
 from workshop.core.errors import DomainError
@@ -197,11 +197,16 @@ def delete_item(db: DB, session: Session, item: PlanItem, participant: Participa
     publish(PlanItemDeleted(session, municipality, item_id))
 
 
+# Built once (every phone's connect reads its municipality's plan): only the parameters change.
+_ITEMS = select(PlanItem).where(PlanItem.session_id == bindparam("session_id")).order_by(PlanItem.municipality,
+                                                                                        PlanItem.id)
+_ITEMS_OF_MUNICIPALITY = _ITEMS.where(PlanItem.municipality == bindparam("municipality"))
+
+
 def items_of(db: DB, session: Session, municipality: str | None = None) -> list[PlanItem]:
-    query = select(PlanItem).where(PlanItem.session_id == session.id)
-    if municipality is not None:
-        query = query.where(PlanItem.municipality == municipality)
-    return list(db.scalars(query.order_by(PlanItem.municipality, PlanItem.id)))
+    if municipality is None:
+        return list(db.scalars(_ITEMS, {"session_id": session.id}))
+    return list(db.scalars(_ITEMS_OF_MUNICIPALITY, {"session_id": session.id, "municipality": municipality}))
 
 
 def earlier_sessions(db: DB, session: Session) -> list[Session]:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session as DB
 
 from workshop.core.errors import DomainError
@@ -174,9 +174,13 @@ def poll_of_session(db: DB, session: Session, poll_id) -> Poll:
     return poll
 
 
+# Built once (every phone's connect asks): only the parameter changes.
+_OPEN_POLL = (select(Poll).where(Poll.session_id == bindparam("session_id"), Poll.is_open.is_(True))
+              .order_by(Poll.id.desc()).limit(1))
+
+
 def open_poll_of(db: DB, session: Session) -> Poll | None:
-    return db.scalar(select(Poll).where(Poll.session_id == session.id, Poll.is_open.is_(True))
-                     .order_by(Poll.id.desc()).limit(1))
+    return db.scalar(_OPEN_POLL, {"session_id": session.id})
 
 
 def shown_poll(db: DB, session: Session) -> Poll | None:

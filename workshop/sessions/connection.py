@@ -15,7 +15,7 @@ from flask_socketio import join_room
 from workshop.core.ids import row_id
 from workshop.db import get_db
 from workshop.live.handlers import LiveHandlers, State, sync_senders
-from workshop.live.registry import Conn, conns, state_gate
+from workshop.live.registry import Conn, add_conn, conns, remove_conn, state_gate
 from workshop.models import Participant, Session
 from workshop.sessions import events as session_events
 from workshop.sessions import service as sessions
@@ -69,7 +69,7 @@ def _connect(auth) -> bool:
         log.warning("Socket.IO connection refused from %s: no valid credential", request.remote_addr)
         return False  # refused: no valid participant, screen or facilitator credential
     conn, session, participant = who
-    conns()[request.sid] = conn
+    add_conn(request.sid, conn)
     if participant is not None:
         join_room(f"s{conn.session_id}")
         join_room(f"p{conn.participant_id}")
@@ -104,11 +104,9 @@ def on_sync_request(*_args):
 
 @handlers.on("disconnect")
 def on_disconnect(*_args):
-    conn = conns().pop(request.sid, None)
-    if conn is None or conn.role != "participant":
-        return
-    if any(c.participant_id == conn.participant_id for c in conns().values()):
-        return  # another tab or phone of the same participant is still here
+    conn, last = remove_conn(request.sid)
+    if conn is None or conn.role != "participant" or not last:
+        return  # not a phone, or another tab or phone of the same participant is still here
     db = get_db()
     p = db.get(Participant, conn.participant_id)
     if p is not None:

@@ -135,6 +135,7 @@ def new_join_code(db: DB) -> str:
 _SESSION = Session.__table__
 _BUMP = (update(_SESSION).where(_SESSION.c.id == bindparam("session_id")).values(seq=_SESSION.c.seq + 1)
          .returning(_SESSION.c.seq))
+_SET_PHASE = _BUMP.values(phase=bindparam("new_phase"))
 
 
 def bump(session: Session) -> int:
@@ -219,8 +220,10 @@ def set_phase(db: DB, session: Session, phase: str) -> Session:
         raise SessionError("unknown_phase")
     if phase == "closed":
         return close_session(db, session)
-    session.phase = phase
-    bump(session)
+    # The phase and the next sequence number in one plain UPDATE (no unit of work for one column).
+    seq = columns(db, _SET_PHASE, {"session_id": session.id, "new_phase": phase}).scalar_one()
+    set_committed_value(session, "phase", phase)
+    set_committed_value(session, "seq", seq)
     db.commit()
     publish(PhaseChanged(session))
     return session
