@@ -34,6 +34,7 @@ def broadcast_groups(session: Session, round_, participant_ids=None) -> None:
 
     `participant_ids` limits the phone messages to those whose group changed (a late arrival).
     """
+    rounds.with_members(get_db(), round_)  # everyone is named below: one query, not one per person
     for group in round_.groups:
         payload = group_payload(group, with_members=False)
         for m in group.members:
@@ -101,6 +102,6 @@ def send_group_state(session: Session, conn: Conn, state: State) -> None:
     if conn.role == "participant":
         send_own_group(session, conn.participant_id, state)
     else:
-        state.emit("groups", groups_payload(current_round(get_db(), session)))
+        state.emit("groups", groups_payload(rounds.with_members(get_db(), current_round(get_db(), session))))
         if conn.role == "facilitator":
             state.emit("round_plan", plan_payload(session))

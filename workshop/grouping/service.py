@@ -170,6 +170,23 @@ def current_round(db: DB, session: Session) -> Round | None:
     return db.scalar(_newest_published(session.id))
 
 
+def with_members(db: DB, round_: Round | None) -> Round | None:
+    """The round with every group's members and each member's participant row loaded, in one query
+    (payloads that name everyone would otherwise load each group's members, and then each person's row,
+    one query at a time: a late arrival in a room of 1,000 cost a thousand queries)."""
+    if round_ is None or all("members" not in inspect(g).unloaded and all(
+            "participant" not in inspect(m).unloaded for m in g.members) for g in round_.groups):
+        return round_  # (already loaded: a late arrival's placing loaded them for its broadcast)
+    by_group: dict[int, list[GroupMember]] = {}
+    for member in db.scalars(select(GroupMember).where(GroupMember.round_id == round_.id)
+                             .options(joinedload(GroupMember.participant)).order_by(GroupMember.id)):
+        by_group.setdefault(member.group_id, []).append(member)
+    for group in round_.groups:
+        if "members" in inspect(group).unloaded:
+            set_committed_value(group, "members", by_group.get(group.id, []))
+    return round_
+
+
 def member_ids(round_: Round) -> list[list[int]]:
     return [[m.participant_id for m in g.members] for g in round_.groups]
 
@@ -470,16 +487,18 @@ def place_late_arrival(db: DB, session: Session, participant: Participant) -> Gr
 
 
 def _place_in_current_round(db: DB, session: Session, participant: Participant) -> Group | None:
-    round_ = current_round(db, session)
-    if round_ is None or not round_.groups or group_of(db, round_, participant.id) is not None:
+    round_ = with_members(db, current_round(db, session))  # every member and person in one query
+    if round_ is None or not round_.groups:
+        return None
+    members = [m for g in round_.groups for m in g.members]
+    if any(m.participant_id == participant.id for m in members):
         return None
     ids = member_ids(round_)
-    people = {p.id: person_of(p) for p in db.scalars(select(Participant).where(
-        Participant.id.in_([i for g in ids for i in g])))}
+    people = {m.participant_id: person_of(m.participant) for m in members}
     index = mixing.place_late_arrival(ids, people, person_of(participant),
                                       earlier_groups(db, session, before=round_))
     group = round_.groups[index]
-    group.members.append(GroupMember(round_id=round_.id, participant_id=participant.id, late=True))
+    group.members.append(GroupMember(round_id=round_.id, participant=participant, late=True))
     bump(session)
     db.commit()
     publish(LateArrivalPlaced(session, group, participant))
