@@ -473,11 +473,6 @@ def group_now(db: DB, session_id: int, participant_id: int) -> Group | None:
     return remembered[key]
 
 
-def group_of(db: DB, round_: Round, participant_id: int) -> Group | None:
-    return db.scalar(select(Group).join(GroupMember).where(
-        GroupMember.round_id == round_.id, GroupMember.participant_id == participant_id))
-
-
 def place_late_arrival(db: DB, session: Session, participant: Participant) -> Group | None:
     """Put a newcomer where they add most to the current round, moving nobody else; then re-plan
     the planned rounds still ahead with them in."""
